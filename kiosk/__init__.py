@@ -1,0 +1,47 @@
+"""Document tracking kiosk and site for a civil-registry office."""
+
+from flask import Flask, g, request
+from htmx_flask import Htmx
+
+from . import config
+
+htmx = Htmx()
+
+
+def create_app(test_config=None):
+    """Build the application: config, extensions, blueprints and hooks."""
+    app = Flask(
+        __name__,
+        instance_path=config.instance_path(),
+        instance_relative_config=True,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    config.load(app, test_config)
+    # Form fields count against the same 1 MB ceiling as the whole body.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+
+    from . import cli, db, devices, i18n, security, templating
+    from .models import OfficeSettings
+
+    htmx.init_app(app)
+    i18n.init_app(app)
+    # Hooks run in registration order: connect, load the office settings and
+    # identify a kiosk before the rate limiter (registered by security) asks
+    # whether the client is exempt.
+    db.init_app(app)
+
+    @app.before_request
+    def _load_office():
+        if request.endpoint != "static":
+            g.office = OfficeSettings.current()
+
+    devices.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    from . import views
+
+    views.init_app(app)
+    return app

@@ -1,0 +1,77 @@
+"""Configuration: defaults -> instance/config.py -> KIOSK_* environment -> test config."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "PUBLIC_BASE_URL": None,  # None: the request's own scheme and host
+    "RATELIMIT_STORAGE_URL": "memory://",
+    "HTTPS": False,
+    # Client networks never rate-limited (the office LAN), comma-separated CIDRs.
+    "RATELIMIT_EXEMPT_NETWORKS": "",
+    "TRUSTED_PROXIES": 0,
+    "LOOKUP_RATE_LIMIT": "60 per minute;600 per hour",
+    "SUBMIT_RATE_LIMIT": "10 per minute;60 per hour",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_USERNAME_RATE_LIMIT": "20 per hour",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "PERMANENT_SESSION_LIFETIME": 30 * 60,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+}
+
+# Settings read from the environment, with how to turn the text into a value.
+ENVIRONMENT = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "PUBLIC_BASE_URL": str,
+    "RATELIMIT_STORAGE_URL": str,
+    "HTTPS": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "RATELIMIT_EXEMPT_NETWORKS": str,
+    "TRUSTED_PROXIES": int,
+}
+
+
+def instance_path():
+    """Where the database, secret key and local config live."""
+    return str(Path(os.environ.get("KIOSK_INSTANCE_PATH", "instance")).resolve())
+
+
+def load(app, test_config=None):
+    """Fill app.config in precedence order and make sure a secret key exists."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, convert in ENVIRONMENT.items():
+        value = os.environ.get(f"KIOSK_{name}")
+        if value is not None:
+            app.config[name] = convert(value)
+    if test_config:
+        app.config.update(test_config)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
+
+
+def _stored_secret_key(folder):
+    """Read the instance's secret key, creating it (owner-readable only) on first use."""
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another server process made it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,63 @@
+"""The database proxy, per-request connections, and table creation."""
+
+from pathlib import Path
+
+import peewee
+from flask import request
+from playhouse.db_url import connect as connect_url
+from playhouse.pool import PooledSqliteDatabase
+
+db = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    # The office server can lose power: a commit is on disk before a receipt shows.
+    "synchronous": "full",
+    "cache_size": -16_000,
+}
+
+
+def sqlite_database(path):
+    """A pooled SQLite database whose write transactions take the lock up front."""
+    return PooledSqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        lock_type="IMMEDIATE",
+        max_connections=64,
+        stale_timeout=600,
+        check_same_thread=False,
+    )
+
+
+def open_database(url, instance_path):
+    """Build the database object for a KIOSK_DATABASE_URL (None means SQLite)."""
+    if not url:
+        return sqlite_database(Path(instance_path) / "kiosk.db")
+    if url.startswith("sqlite:///"):
+        return sqlite_database(url[len("sqlite:///") :])
+    return connect_url(url)
+
+
+def init_app(app):
+    """Bind the proxy, create missing tables and seed defaults, add request hooks."""
+    database = open_database(app.config["DATABASE_URL"], app.instance_path)
+    db.initialize(database)
+    app.extensions["database"] = database
+
+    from . import models, seed
+
+    with db.connection_context():
+        db.create_tables(models.ALL_MODELS, safe=True)
+        seed.ensure_defaults()
+
+    @app.before_request
+    def _connect():
+        if request.endpoint != "static":
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not db.is_closed():
+            db.close()

@@ -1,0 +1,140 @@
+"""Locale selection and the translated labels of statuses, channels and errors."""
+
+from flask import g, request
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+
+from . import tracking, workflow
+
+LOCALES = ("id", "en")
+DEFAULT_LOCALE = "id"
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+babel = Babel()
+
+STATUS_LABELS = {
+    workflow.SUBMITTED: _l("Received"),
+    workflow.VERIFYING: _l("Being checked"),
+    workflow.NEEDS_INFO: _l("Action needed"),
+    workflow.PROCESSING: _l("In progress"),
+    workflow.READY: _l("Ready"),
+    workflow.COMPLETED: _l("Completed"),
+    workflow.REJECTED: _l("Rejected"),
+}
+
+STATUS_EXPLANATIONS = {
+    workflow.SUBMITTED: _l(
+        "We have received your request. It is waiting for staff to check the "
+        "documents."
+    ),
+    workflow.VERIFYING: _l("Staff are checking your documents."),
+    workflow.NEEDS_INFO: _l(
+        "Your documents are incomplete. Read the staff note below, then send or "
+        "bring what is missing."
+    ),
+    workflow.PROCESSING: _l("Your document is being made."),
+    workflow.READY: _l(
+        "Your document is ready. Collect it at the office during service hours "
+        "and bring this receipt."
+    ),
+    workflow.COMPLETED: _l("The document has been handed over. Thank you."),
+    workflow.REJECTED: _l(
+        "Your request cannot be processed. Read the reason below."
+    ),
+}
+
+# What the resident should do now, per status.
+STATUS_NEXT_STEPS = {
+    workflow.SUBMITTED: _l("You do not need to do anything yet. Check again later."),
+    workflow.VERIFYING: _l("You do not need to do anything yet. Check again later."),
+    workflow.NEEDS_INFO: _l(
+        "Send the missing documents by WhatsApp or bring them to the office, and "
+        "mention your tracking number."
+    ),
+    workflow.PROCESSING: _l("You do not need to do anything yet. Check again later."),
+    workflow.READY: _l(
+        "Come to the office during service hours with this receipt and your "
+        "KTP-el or family card."
+    ),
+    workflow.COMPLETED: _l("Nothing more is needed."),
+    workflow.REJECTED: _l(
+        "If you have questions, contact the office and mention your tracking number."
+    ),
+}
+
+CHANNEL_LABELS = {
+    "kiosk": _l("Kiosk"),
+    "web": _l("Website"),
+    "counter": _l("Counter"),
+    "whatsapp": _l("WhatsApp"),
+    "sms": _l("SMS"),
+    "nagari": _l("Village officials"),
+    "app": _l("Phone app"),
+}
+
+NUMBER_ERRORS = {
+    tracking.EMPTY: _l("Enter your tracking number."),
+    tracking.MALFORMED: _l(
+        "A tracking number has 9 letters and digits, like 7KQ-4M2-XP9. "
+        "Check the number on your receipt."
+    ),
+    tracking.TYPO: _l(
+        "This number has a typing mistake. Read it again from your receipt and "
+        "try once more."
+    ),
+}
+
+NOT_FOUND = _l(
+    "We could not find a request with this number. Check the number on your "
+    "receipt, or contact the office."
+)
+
+
+def select_locale():
+    """Explicit choice (?lang= or cookie), then Accept-Language, then Indonesian."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        g.chosen_locale = chosen
+        return chosen
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LOCALES:
+        return cookie
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def select_timezone():
+    """The office's time zone, from its settings."""
+    settings = g.get("office")
+    return settings.timezone if settings else None
+
+
+def current_locale():
+    """The request's language code: 'id' or 'en'."""
+    return str(get_locale())
+
+
+def remember_choice(response):
+    """Keep an explicit ?lang= choice in a cookie for the next visits."""
+    chosen = g.get("chosen_locale")
+    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.after_request(remember_choice)
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        STATUS_LABELS=STATUS_LABELS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )

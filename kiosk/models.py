@@ -1,0 +1,201 @@
+"""Models and their queries."""
+
+import datetime as dt
+
+import peewee as pw
+
+from . import tracking, workflow
+from .db import db
+
+CHANNELS = ("kiosk", "web", "counter", "whatsapp", "sms", "nagari", "app")
+STAFF_CHANNELS = ("counter", "whatsapp", "sms", "nagari")
+LANGUAGES = ("id", "en")
+ROLES = ("staff", "admin")
+
+
+def utcnow():
+    """Naive UTC time; everything is stored in UTC and shown in the office zone."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class DocumentType(BaseModel):
+    code = pw.CharField(max_length=16, unique=True)
+    name_id = pw.CharField(max_length=120)
+    name_en = pw.CharField(max_length=120)
+    requirements_id = pw.TextField(default="")  # one requirement per line
+    requirements_en = pw.TextField(default="")
+    service_days = pw.IntegerField(default=3)
+    active = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+
+    @classmethod
+    def listed(cls):
+        """Active types in display order."""
+        return cls.select().where(cls.active).order_by(cls.position, cls.code)
+
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_id
+
+    def requirements(self, locale):
+        text = self.requirements_en if locale == "en" else self.requirements_id
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StaffMember(BaseModel):
+    username = pw.CharField(max_length=64, unique=True)
+    display_name = pw.CharField(max_length=120)
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=16, default="staff")
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    last_login_at = pw.DateTimeField(null=True)
+    # Bumped on sign-out and password change so older session cookies stop working.
+    session_version = pw.IntegerField(default=0)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+
+class KioskDevice(BaseModel):
+    """A registered touchscreen kiosk, identified by the token in its start URL."""
+
+    name = pw.CharField(max_length=80)
+    token = pw.CharField(max_length=64, unique=True)
+    paper_width = pw.IntegerField(default=80)  # thermal paper, mm: 58 or 80
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    @classmethod
+    def by_token(cls, token):
+        if not token or len(token) > 64:
+            return None
+        return cls.get_or_none((cls.token == token) & cls.active)
+
+
+class Submission(BaseModel):
+    number = pw.CharField(max_length=tracking.LENGTH, unique=True)
+    document_type = pw.ForeignKeyField(DocumentType, backref="submissions")
+    applicant_name = pw.CharField(max_length=100)
+    nik = pw.CharField(max_length=16, index=True)
+    phone = pw.CharField(max_length=20, null=True, index=True)
+    kecamatan = pw.CharField(max_length=60)
+    nagari = pw.CharField(max_length=60)
+    channel = pw.CharField(max_length=16)
+    language = pw.CharField(max_length=2, default="id")
+    note = pw.TextField(default="")
+    status = pw.CharField(max_length=16, default=workflow.SUBMITTED)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    due_date = pw.DateField()
+    recorded_by = pw.ForeignKeyField(StaffMember, null=True, backref="recorded")
+    kiosk = pw.ForeignKeyField(KioskDevice, null=True, backref="submissions")
+    # Lower-cased name for prefix search by staff.
+    name_key = pw.CharField(max_length=100, default="")
+    # Counts status changes; a change posted from an older version is a conflict.
+    version = pw.IntegerField(default=0)
+    # Random token of the form that created it, so a form sent twice stores one request.
+    form_token = pw.CharField(max_length=64, null=True, unique=True)
+    # Set when the personal data was erased after the retention period.
+    purged_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("created_at", "id"), False),
+            (("status", "created_at", "id"), False),
+            (("document_type", "created_at", "id"), False),
+            (("channel", "created_at", "id"), False),
+            (("name_key", "id"), False),
+            (("status", "due_date"), False),
+        )
+
+    @classmethod
+    def by_number(cls, number):
+        return (
+            cls.select(cls, DocumentType)
+            .join(DocumentType)
+            .where(cls.number == number)
+            .get_or_none()
+        )
+
+    @property
+    def display_number(self):
+        return tracking.display(self.number)
+
+    @property
+    def is_overdue(self):
+        today = utcnow().date()
+        return self.status not in workflow.FINAL and self.due_date < today
+
+    def timeline(self):
+        """Status events oldest first, with the staff member who made each."""
+        return (
+            StatusEvent.select(StatusEvent, StaffMember)
+            .join(StaffMember, pw.JOIN.LEFT_OUTER)
+            .where(StatusEvent.submission == self)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+
+
+class StatusEvent(BaseModel):
+    """One status change; append-only, so the timeline is also the audit trail."""
+
+    submission = pw.ForeignKeyField(Submission, backref="events", on_delete="CASCADE")
+    from_status = pw.CharField(max_length=16, null=True)
+    to_status = pw.CharField(max_length=16)
+    public_note = pw.TextField(default="")
+    internal_note = pw.TextField(default="")
+    staff = pw.ForeignKeyField(StaffMember, null=True, backref="events")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("submission", "created_at"), False),
+            (("to_status", "created_at"), False),
+        )
+
+
+class OfficeSettings(BaseModel):
+    """The office's details: one row, edited by the admin."""
+
+    office_name = pw.CharField(max_length=160)
+    office_name_en = pw.CharField(max_length=160, default="")
+    address = pw.TextField(default="")
+    opening_hours_id = pw.TextField(default="")
+    opening_hours_en = pw.TextField(default="")
+    phone = pw.CharField(max_length=32, default="")
+    whatsapp = pw.CharField(max_length=32, default="")
+    public_base_url = pw.CharField(max_length=200, default="")
+    timezone = pw.CharField(max_length=64, default="Asia/Jakarta")
+    retention_days = pw.IntegerField(default=365)
+    areas = pw.TextField(default="")  # kecamatan, one per line
+    distancing_notice_id = pw.TextField(default="")
+    distancing_notice_en = pw.TextField(default="")
+    kiosk_idle_warning_seconds = pw.IntegerField(default=60)
+    kiosk_idle_reset_seconds = pw.IntegerField(default=90)
+
+    @classmethod
+    def current(cls):
+        return cls.select().order_by(cls.id).get()
+
+    def area_list(self):
+        return [line.strip() for line in self.areas.splitlines() if line.strip()]
+
+    def localized(self, field, locale):
+        """The English variant of a field when there is one, else the Indonesian."""
+        if locale == "en":
+            value = getattr(self, f"{field}_en", "")
+            if value:
+                return value
+        return getattr(self, f"{field}_id", None) or getattr(self, field, "")
+
+
+ALL_MODELS = [DocumentType, StaffMember, KioskDevice, Submission, StatusEvent, OfficeSettings]

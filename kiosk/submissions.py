@@ -1,0 +1,115 @@
+"""Creating requests and moving them through the workflow (database, no Flask)."""
+
+import datetime as dt
+
+import peewee as pw
+
+from . import tracking, workflow
+from .db import db
+from .models import StatusEvent, Submission, utcnow
+
+MAX_NUMBER_ATTEMPTS = 8
+
+
+class NumberSpaceExhausted(RuntimeError):
+    """Several random numbers in a row collided: something is badly wrong."""
+
+
+def due_date(start, service_days):
+    """The date `service_days` working days (Monday to Friday) after `start`."""
+    day = start
+    remaining = service_days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
+    """Store a request and its first status event in one transaction.
+
+    `fields` holds the validated form values (document_type is a DocumentType).
+    A clash of tracking numbers is retried with a new number. When `form_token`
+    was already used, the request stored the first time is returned instead.
+    """
+    if form_token:
+        existing = Submission.get_or_none(Submission.form_token == form_token)
+        if existing:
+            return existing
+    document_type = fields["document_type"]
+    for _ in range(MAX_NUMBER_ATTEMPTS):
+        number = tracking.generate()
+        try:
+            with db.atomic():
+                submission = Submission.create(
+                    number=number,
+                    document_type=document_type,
+                    applicant_name=fields["applicant_name"],
+                    name_key=fields["applicant_name"].lower(),
+                    nik=fields["nik"],
+                    phone=fields.get("phone") or None,
+                    kecamatan=fields["kecamatan"],
+                    nagari=fields["nagari"],
+                    channel=channel,
+                    language=fields.get("language") or "id",
+                    note=fields.get("note") or "",
+                    due_date=due_date(today, document_type.service_days),
+                    recorded_by=staff,
+                    kiosk=kiosk,
+                    form_token=form_token,
+                )
+                StatusEvent.create(
+                    submission=submission,
+                    from_status=None,
+                    to_status=workflow.SUBMITTED,
+                    staff=staff,
+                    created_at=submission.created_at,
+                )
+            return submission
+        except pw.IntegrityError:
+            if form_token:
+                existing = Submission.get_or_none(Submission.form_token == form_token)
+                if existing:  # the same form arrived twice at once
+                    return existing
+            if not Submission.select().where(Submission.number == number).exists():
+                raise
+    raise NumberSpaceExhausted()
+
+
+def move(submission, target, *, version, staff, public_note="", internal_note=""):
+    """Move a request to `target`, refusing disallowed moves and stale versions.
+
+    `version` is the version the clerk's page showed. The update only applies
+    when the row still has that version, so a change made meanwhile by someone
+    else is reported as a conflict instead of being overwritten.
+    """
+    public_note = (public_note or "").strip()
+    internal_note = (internal_note or "").strip()
+    with db.atomic():
+        current = Submission.get_by_id(submission.id)
+        if current.version != version:
+            raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
+        workflow.check_move(current.status, target, public_note)
+        now = utcnow()
+        updated = (
+            Submission.update(
+                status=target, version=Submission.version + 1, updated_at=now
+            )
+            .where(
+                (Submission.id == current.id) & (Submission.version == version)
+            )
+            .execute()
+        )
+        if updated != 1:
+            raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
+        StatusEvent.create(
+            submission=current,
+            from_status=current.status,
+            to_status=target,
+            public_note=public_note,
+            internal_note=internal_note,
+            staff=staff,
+            created_at=now,
+        )
+    return Submission.by_number(current.number)

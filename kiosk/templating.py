@@ -1,0 +1,67 @@
+"""Template helpers: locale-aware filters, language links, fragment-or-page."""
+
+from urllib.parse import urlencode
+
+from flask import current_app, g, make_response, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from htmx_flask import request as htmx_request
+
+from . import tracking
+
+
+def wants_fragment():
+    """An htmx request that is neither boosted nor a history restore gets a fragment."""
+    hx = getattr(htmx_request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def render_page_or_fragment(page, fragment, **context):
+    """Render the full page, or just its fragment for an htmx swap (Vary set)."""
+    template = fragment if wants_fragment() else page
+    response = make_response(render_template(template, **context))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def language_url(locale):
+    """The current page in another language (GET pages only; others go home)."""
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("public.home", lang=locale)
+    args = request.args.to_dict()
+    args["lang"] = locale
+    return request.path + "?" + urlencode(args)
+
+
+def public_url(endpoint, **values):
+    """An absolute URL built from the office's public base URL (or the request host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        g.office.public_base_url if g.get("office") else ""
+    )
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def office_context():
+    """The office's details for every template (the layout shows them)."""
+    office = g.get("office")
+    if office is None:
+        return {"office": None, "office_name": ""}
+    from .i18n import current_locale
+
+    return {"office": office, "office_name": office.localized("office_name", current_locale())}
+
+
+def init_app(app):
+    app.context_processor(office_context)
+    app.jinja_env.filters.update(
+        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt)
+        if value
+        else "",
+        number=format_decimal,
+        tracking=tracking.display,
+    )
+    app.jinja_env.globals.update(language_url=language_url, public_url=public_url)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

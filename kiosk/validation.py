@@ -1,0 +1,110 @@
+"""Checks and normalisation of what residents type (pure, no Flask).
+
+Each function returns the cleaned value or raises Invalid with a message code;
+forms turn codes into translated messages.
+"""
+
+import calendar
+import re
+import unicodedata
+
+
+class Invalid(ValueError):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+NAME_MAX = 100
+NAGARI_MAX = 60
+NOTE_MAX = 500
+_SPACES = re.compile(r"\s+")
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()/]+")
+_NAME_PUNCTUATION = set(" .'-")
+
+
+def clean_text(value):
+    """Collapse runs of white space and trim."""
+    return _SPACES.sub(" ", value or "").strip()
+
+
+def has_control_characters(value):
+    return any(unicodedata.category(c) == "Cc" and c not in "\r\n\t" for c in value)
+
+
+def name(value):
+    """A person's name: letters, spaces and . ' - ; at most 100 characters."""
+    value = clean_text(value)
+    if not value:
+        raise Invalid("name_missing")
+    if len(value) > NAME_MAX:
+        raise Invalid("name_too_long")
+    if not any(c.isalpha() for c in value) or not all(
+        c.isalpha() or c in _NAME_PUNCTUATION for c in value
+    ):
+        raise Invalid("name_characters")
+    return value
+
+
+def nik(value):
+    """A 16-digit NIK with a plausible area code and birth date."""
+    value = re.sub(r"[\s.\-]", "", value or "")
+    if not value:
+        raise Invalid("nik_missing")
+    if not value.isascii() or not value.isdigit() or len(value) != 16:
+        raise Invalid("nik_length")
+    province = int(value[0:2])
+    day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
+    if not 11 <= province <= 94 or value[2:4] == "00" or value[4:6] == "00":
+        raise Invalid("nik_area")
+    if day > 40:  # women's birth day is written with 40 added
+        day -= 40
+    # The two-digit year is ambiguous; a leap year lets 29 February through.
+    leap_year = 2000 if year % 4 == 0 else 2001
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(leap_year, month)[1]:
+        raise Invalid("nik_birth_date")
+    if value[12:16] == "0000":
+        raise Invalid("nik_serial")
+    return value
+
+
+def phone(value):
+    """An Indonesian phone number (08…, +62…, 62…) normalised to +62…; optional."""
+    raw = _PHONE_SEPARATORS.sub("", value or "")
+    if not raw:
+        return ""
+    if raw.startswith("+62"):
+        rest = raw[3:]
+    elif raw.startswith("62"):
+        rest = raw[2:]
+    elif raw.startswith("0"):
+        rest = raw[1:]
+    else:
+        raise Invalid("phone_format")
+    if not rest.isascii() or not rest.isdigit() or not 8 <= len(rest) <= 12:
+        raise Invalid("phone_format")
+    if rest[0] == "0":
+        raise Invalid("phone_format")
+    return "+62" + rest
+
+
+def nagari(value):
+    """The village (nagari): free text up to 60 characters."""
+    value = clean_text(value)
+    if not value:
+        raise Invalid("nagari_missing")
+    if len(value) > NAGARI_MAX:
+        raise Invalid("nagari_too_long")
+    if has_control_characters(value):
+        raise Invalid("text_characters")
+    return value
+
+
+def note(value):
+    """The resident's optional note, up to 500 characters."""
+    value = (value or "").strip()
+    if len(value) > NOTE_MAX:
+        raise Invalid("note_too_long")
+    if has_control_characters(value):
+        raise Invalid("text_characters")
+    return value

@@ -1,0 +1,49 @@
+"""JSON API for the phone app and messaging bots."""
+
+from flask import Blueprint, jsonify
+
+from .. import i18n
+from ..security import csrf, limit_lookups
+from . import track_views
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/track/<number>")
+@limit_lookups
+def track(number):
+    """A request's public status as JSON (language from ?lang= or Accept-Language)."""
+    try:
+        submission = track_views.lookup(number[:200])
+    except track_views.LookupFailed as failure:
+        error = {"code": failure.code, "message": str(failure.message)}
+        return jsonify(error=error), failure.status
+    view = track_views.public_view(submission)
+    return jsonify(
+        number=submission.number,
+        display_number=submission.display_number,
+        document_type={"code": submission.document_type.code, "name": view["document_name"]},
+        status={
+            "code": view["status"],
+            "label": str(view["status_label"]),
+            "explanation": str(view["explanation"]),
+            "next_step": str(view["next_step"]),
+        },
+        timeline=[
+            {
+                "status": event["status"],
+                "label": str(event["label"]),
+                "note": event["note"],
+                "at": event["at"].isoformat(timespec="seconds") + "Z",
+            }
+            for event in view["events"]
+        ],
+        expected_date=submission.due_date.isoformat(),
+        created_at=submission.created_at.isoformat(timespec="seconds") + "Z",
+        language=i18n.current_locale(),
+    )
+
+
+def init_app(app):
+    csrf.exempt(bp)  # read-only
+    app.register_blueprint(bp)

@@ -1,0 +1,177 @@
+"""Public pages: home, apply, tracking, receipt, QR codes, health."""
+
+import secrets
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from htmx_flask import request as htmx_request
+
+from .. import i18n, qr, stats, submissions, tracking
+from ..db import db
+from ..forms import ApplicationForm
+from ..i18n import current_locale
+from ..models import KioskDevice, Submission
+from ..security import limit_lookups, limit_submissions
+from ..templating import public_url, render_page_or_fragment
+from ..timeutil import office_today
+from . import track_views
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    """Start page: apply, check status, statistics."""
+    return render_template("public/home.html", lookup_error=None, lookup_value="")
+
+
+def _referring_kiosk():
+    """The kiosk whose 'continue on your phone' QR opened this form, if any."""
+    via = request.values.get("via", "")
+    if via.isdigit() and len(via) < 10:
+        return KioskDevice.get_or_none((KioskDevice.id == int(via)) & KioskDevice.active)
+    return None
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limit_submissions
+def apply():
+    """Application form, check-your-answers step, and submission."""
+    form = ApplicationForm(locale=current_locale())
+    step = request.form.get("step", "check")
+    via_kiosk = _referring_kiosk()
+    if request.method == "GET":
+        form.form_token.data = secrets.token_urlsafe(24)
+        form.language.data = form.language.data or current_locale()
+        if htmx_request.htmx and htmx_request.htmx.target == "document-type-details":
+            return render_page_or_fragment(
+                "public/apply.html",
+                "partials/document_type_details.html",
+                document_type=form.document_types.get(request.args.get("document_type")),
+            )
+        return _form_page(form, via_kiosk)
+
+    field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None
+    if field_name in form._fields and field_name not in ("form_token", "csrf_token"):
+        form.validate_field(field_name)
+        return render_template(
+            "partials/apply_field.html", form=form, field=form[field_name]
+        )
+    if step == "edit":
+        return _form_page(form, via_kiosk)
+    if not form.validate():
+        return _form_page(form, via_kiosk, status=400)
+    if step != "confirm":
+        return render_template(
+            "public/apply_check.html", form=form, via_kiosk=via_kiosk
+        )
+    submission = submissions.create(
+        form.cleaned(),
+        channel="web",
+        today=office_today(),
+        kiosk=via_kiosk,
+        form_token=form.form_token.data or None,
+    )
+    return redirect(url_for("public.receipt", number=submission.number, new=1), 303)
+
+
+def _form_page(form, via_kiosk, status=200):
+    if not form.form_token.data:
+        form.form_token.data = secrets.token_urlsafe(24)
+    return (
+        render_template("public/apply.html", form=form, via_kiosk=via_kiosk),
+        status,
+    )
+
+
+@bp.get("/track")
+@limit_lookups
+def track():
+    """The lookup form's target: go to the tracking page or explain the mistake."""
+    text = request.args.get("number", "")[:200]
+    parsed = tracking.parse(text)
+    if parsed.ok:
+        return redirect(url_for("public.tracking_page", number=parsed.number), 303)
+    return (
+        render_template(
+            "public/home.html",
+            lookup_error=i18n.NUMBER_ERRORS[parsed.error],
+            lookup_value=text,
+        ),
+        400,
+    )
+
+
+@bp.get("/t/<number>")
+@limit_lookups
+def tracking_page(number):
+    """Status of one request in plain words, with its public timeline."""
+    submission = track_views.find_or_explain(number, "public.tracking_page")
+    return render_template(
+        "public/tracking.html", **track_views.public_view(submission)
+    )
+
+
+@bp.get("/t/<number>/receipt")
+@limit_lookups
+def receipt(number):
+    """Receipt: on screen after applying, and printable on A4 or thermal paper."""
+    submission = track_views.find_or_explain(number, "public.receipt")
+    paper = request.args.get("paper", "")
+    if paper not in ("58", "80"):
+        paper = ""
+    return render_template(
+        "public/receipt.html",
+        just_submitted=request.args.get("new") == "1",
+        paper=paper,
+        **track_views.public_view(submission),
+    )
+
+
+def _qr_response(submission, kind):
+    url = public_url("public.tracking_page", number=submission.number)
+    if kind == "svg":
+        body = qr.svg(url, title=tracking.display(submission.number))
+    else:
+        body = qr.png(url)
+    response = current_app.response_class(
+        body, mimetype="image/svg+xml" if kind == "svg" else "image/png"
+    )
+    response.set_etag(qr.etag(body))
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response.make_conditional(request)
+
+
+@bp.get("/t/<number>/qr.svg")
+def qr_svg(number):
+    """QR code of the absolute tracking URL, as SVG (never changes)."""
+    return _qr_response(track_views.find_or_404(number), "svg")
+
+
+@bp.get("/t/<number>/qr.png")
+def qr_png(number):
+    """QR code of the absolute tracking URL, as PNG (never changes)."""
+    return _qr_response(track_views.find_or_404(number), "png")
+
+
+@bp.get("/stats")
+def statistics():
+    """Monthly requests per document type and how long requests take."""
+    return render_template("public/stats.html", stats=stats.cached(office_today()))
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness, including a database round-trip."""
+    db.execute_sql("SELECT 1").fetchone()
+    return {"status": "ok"}
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,102 @@
+"""Looking a request up by number, and what the public may see of it.
+
+Shared by the tracking page, the receipt, the JSON API and the kiosk. Nothing
+here returns the applicant's name, NIK, phone or note.
+"""
+
+from flask import abort, g, make_response, redirect, render_template, url_for
+
+from .. import i18n, tracking, workflow
+from ..i18n import current_locale
+from ..models import StatusEvent, Submission
+
+
+class LookupFailed(Exception):
+    """A number that is mistyped (400) or unknown (404)."""
+
+    def __init__(self, status, code, message, text=""):
+        super().__init__(status)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.text = text
+
+
+def lookup(text):
+    """The request for a typed number, or LookupFailed saying what is wrong."""
+    parsed = tracking.parse(text)
+    if not parsed.ok:
+        raise LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text)
+    submission = Submission.by_number(parsed.number)
+    if submission is None:
+        raise LookupFailed(
+            404, "not_found", i18n.NOT_FOUND, tracking.display(parsed.number)
+        )
+    return submission
+
+
+def find_or_explain(text, endpoint):
+    """For HTML pages: the request, a redirect to its canonical URL, or an error page."""
+    parsed = tracking.parse(text[:200])
+    if parsed.ok and parsed.number != text:
+        abort(redirect(url_for(endpoint, number=parsed.number), 301))
+    try:
+        return lookup(text[:200])
+    except LookupFailed as failure:
+        page = render_template(
+            "public/track_error.html",
+            message=failure.message,
+            lookup_value=failure.text[:40],
+        )
+        abort(make_response(page, failure.status))
+
+
+def find_or_404(number):
+    """For resources like QR images: the request, or a plain 404."""
+    parsed = tracking.parse(number)
+    submission = Submission.by_number(parsed.number) if parsed.ok else None
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def public_events(submission):
+    """The timeline as the resident sees it: no internal notes, no staff names."""
+    return [
+        {
+            "status": event.to_status,
+            "label": i18n.STATUS_LABELS[event.to_status],
+            "note": event.public_note,
+            "at": event.created_at,
+        }
+        for event in (
+            StatusEvent.select(
+                StatusEvent.to_status, StatusEvent.public_note, StatusEvent.created_at
+            )
+            .where(StatusEvent.submission == submission)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+    ]
+
+
+def public_view(submission):
+    """Template context for a request's public pages."""
+    status = submission.status
+    events = public_events(submission)
+    latest_note = next((e["note"] for e in reversed(events) if e["note"]), "")
+    return {
+        "submission": submission,
+        "number": submission.number,
+        "document_name": submission.document_type.name(current_locale()),
+        "status": status,
+        "status_label": i18n.STATUS_LABELS[status],
+        "explanation": i18n.STATUS_EXPLANATIONS[status],
+        "next_step": i18n.STATUS_NEXT_STEPS[status],
+        "events": events,
+        "latest_note": latest_note,
+        "due_date": submission.due_date,
+        "is_final": status in workflow.FINAL,
+        "show_office": status in (workflow.READY, workflow.NEEDS_INFO),
+        "office": g.office,
+        "steps": workflow.STATUSES,
+    }
