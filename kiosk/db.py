@@ -34,6 +34,7 @@ def sqlite_database(path):
 def open_database(url, instance_path):
     """Build the database object for a KIOSK_DATABASE_URL (None means SQLite)."""
     if not url:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
         return sqlite_database(Path(instance_path) / "kiosk.db")
     if url.startswith("sqlite:///"):
         return sqlite_database(url[len("sqlite:///") :])

@@ -47,13 +47,15 @@ def apply():
     step = request.form.get("step", "check")
     via_kiosk = _referring_kiosk()
     if request.method == "GET":
-        form.form_token.data = secrets.token_urlsafe(24)
-        form.language.data = form.language.data or current_locale()
+        chosen = request.args.get("document_type")
+        if chosen in form.document_types:
+            form.document_type.data = chosen
+        form.language.data = current_locale()
         if htmx_request.htmx and htmx_request.htmx.target == "document-type-details":
             return render_page_or_fragment(
                 "public/apply.html",
                 "partials/document_type_details.html",
-                document_type=form.document_types.get(request.args.get("document_type")),
+                document_type=form.chosen_type,
             )
         return _form_page(form, via_kiosk)
 

@@ -1,0 +1,171 @@
+"""Applying on the web: form, in-place checks, check-answers step, receipt."""
+
+import re
+import threading
+
+import pytest
+
+from kiosk.models import StatusEvent, Submission
+from tests.support.factories import FORM
+
+
+def _check(client, **changes):
+    return client.post("/apply?lang=en", data=dict(FORM, form_token="t" * 32, **changes))
+
+
+def _confirm(client, **changes):
+    return client.post(
+        "/apply?lang=en",
+        data=dict(FORM, form_token=changes.pop("form_token", "t" * 32), step="confirm", **changes),
+    )
+
+
+def test_form_shows_every_field_with_labels_and_hints(client):
+    page = client.get("/apply?lang=en").text
+    for name in ("document_type", "applicant_name", "nik", "phone", "kecamatan", "nagari", "note", "language", "consent"):
+        assert f'name="{name}"' in page, name
+    assert '<label class="label" for="nik">NIK</label>' in page
+    assert 'aria-describedby="nik-hint"' in page
+    for kecamatan in ("Kamang Baru", "Koto VII", "IV Nagari", "Kupitan", "Lubuk Tarok", "Sijunjung", "Sumpur Kudus", "Tanjung Gadang"):
+        assert kecamatan in page
+    assert 'autocomplete="off"' in page
+
+
+def test_form_lists_document_types_with_expected_days(client):
+    page = client.get("/apply?lang=en").text
+    for name in ("Family Card (KK)", "Electronic ID card (KTP-el)", "Child ID Card (KIA)", "Birth Certificate", "Death Certificate", "Relocation Letter"):
+        assert name in page
+    assert "Usually ready in 14 working days" in page
+
+
+def test_choosing_a_document_type_shows_its_requirements_in_place(client):
+    full = client.get("/apply?lang=en&document_type=KIA")
+    assert "Child&#39;s birth certificate" in full.text
+    assert "<html" in full.text
+    fragment = client.get(
+        "/apply?lang=en&document_type=KIA",
+        headers={"HX-Request": "true", "HX-Target": "document-type-details"},
+    )
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "Child&#39;s birth certificate" in fragment.text
+    assert fragment.headers["Vary"] == "HX-Request"
+
+
+def test_a_field_is_checked_in_place(client):
+    response = client.post(
+        "/apply?lang=en",
+        data={"nik": "12345"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "nik", "HX-Target": "nik-field"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert 'id="nik-field"' in response.text
+    assert "exactly 16 digits" in response.text
+    assert 'value="12345"' in response.text
+    fine = client.post(
+        "/apply?lang=en",
+        data={"phone": "0812-3456-7890"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "phone"},
+    )
+    assert "field-error" not in fine.text
+
+
+def test_valid_answers_lead_to_the_check_page(client):
+    response = _check(client)
+    assert response.status_code == 200
+    assert "Check your answers before sending" in response.text
+    assert "Siti Rahma" in response.text
+    assert "+6281234567890" in response.text  # normalised phone
+    assert Submission.select().count() == 0
+
+
+def test_errors_are_summarised_and_keep_what_was_typed(client):
+    response = _check(
+        client,
+        applicant_name="Siti <b>Rahma</b>",
+        nik="1303059999900001",
+        phone="12345",
+        kecamatan="Atlantis",
+        nagari="",
+        consent="",
+    )
+    assert response.status_code == 400
+    page = response.text
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'href="#([a-z_]+)"', summary)
+    assert links == ["applicant_name", "nik", "phone", "kecamatan", "nagari", "consent"]
+    assert "Siti &lt;b&gt;Rahma&lt;/b&gt;" in page  # kept, and escaped
+    assert "<b>Rahma</b>" not in page
+    assert 'value="1303059999900001"' in page
+    assert 'value="12345"' in page
+    assert page.count('aria-invalid="true"') >= 4
+    assert "<title>Error:" in page
+    assert Submission.select().count() == 0
+
+
+def test_change_answers_returns_to_the_filled_form(client):
+    response = client.post("/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20))
+    assert response.status_code == 200
+    assert 'value="Siti Rahma"' in response.text
+    assert "field-error" not in response.text
+
+
+def test_confirming_stores_the_request_and_shows_the_receipt(client):
+    response = _confirm(client)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    number = re.search(r"/t/([0-9A-Z]{9})/receipt\?new=1", location).group(1)
+    submission = Submission.get(Submission.number == number)
+    assert submission.applicant_name == "Siti Rahma"
+    assert submission.phone == "+6281234567890"
+    assert submission.channel == "web"
+    assert submission.status == "submitted"
+    assert submission.due_date > submission.created_at.date()
+    events = list(StatusEvent.select().where(StatusEvent.submission == submission))
+    assert [(e.from_status, e.to_status) for e in events] == [(None, "submitted")]
+    receipt = client.get(location)
+    assert receipt.status_code == 200
+    assert "Request sent" in receipt.text
+
+
+def test_the_same_form_sent_twice_stores_one_request(client):
+    first = _confirm(client, form_token="same-token-123")
+    second = _confirm(client, form_token="same-token-123")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert Submission.select().count() == 1
+
+
+def test_the_same_form_sent_twice_at_once_stores_one_request(app):
+    locations = []
+
+    def send():
+        locations.append(_confirm(app.test_client(), form_token="racing-token-1").headers["Location"])
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(locations)) == 1
+    assert Submission.select().count() == 1
+
+
+def test_confirm_with_bad_data_does_not_store(client):
+    response = _confirm(client, nik="1")
+    assert response.status_code == 400
+    assert Submission.select().count() == 0
+
+
+def test_english_applicant_language_is_recorded(client):
+    _confirm(client, language="en", form_token="lang-en")
+    assert Submission.get().language == "en"
+
+
+@pytest.mark.parametrize("missing", ["document_type", "language"])
+def test_missing_choices_are_explained(client, missing):
+    data = dict(FORM, form_token="m")
+    del data[missing]
+    response = client.post("/apply?lang=en", data=data)
+    assert response.status_code == 400
+    assert f'href="#{missing}"' in response.text

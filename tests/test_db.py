@@ -1,0 +1,143 @@
+"""The data layer: connection settings, seeding, transactions, number clashes."""
+
+import datetime as dt
+import threading
+
+import peewee as pw
+import pytest
+
+from kiosk import submissions, tracking
+from kiosk.db import db
+from kiosk.models import DocumentType, OfficeSettings, StatusEvent, Submission
+from kiosk.seed import KECAMATAN_SIJUNJUNG
+from tests.support.factories import APPLICANT, make_submission
+
+
+def test_document_types_are_seeded_in_both_languages(app):
+    with app.app_context():
+        types = {t.code: t for t in DocumentType.listed()}
+    assert list(types) == ["KK", "KTP", "KIA", "AKL", "AKM", "PINDAH"]
+    for t in types.values():
+        assert t.name_id and t.name_en and t.name_id != "" and t.service_days > 0
+        assert len(t.requirements("id")) >= 3
+        assert len(t.requirements("en")) == len(t.requirements("id"))
+
+
+def test_office_settings_hold_the_eight_kecamatan(app):
+    with app.app_context():
+        settings = OfficeSettings.current()
+    assert settings.area_list() == list(KECAMATAN_SIJUNJUNG)
+    assert settings.timezone == "Asia/Jakarta"
+
+
+def test_starting_twice_does_not_seed_twice(make_app):
+    make_app()
+    app = make_app()
+    with app.app_context():
+        assert DocumentType.select().count() == 6
+        assert OfficeSettings.select().count() == 1
+
+
+def test_default_database_is_sqlite_with_wal_foreign_keys_and_full_sync(
+    tmp_path, monkeypatch
+):
+    from kiosk import create_app
+
+    monkeypatch.delenv("KIOSK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    database = app.extensions["database"]
+    try:
+        assert database.database == str(tmp_path / "instance" / "kiosk.db")
+        with database.connection_context():
+            def pragma(name):
+                return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+            assert pragma("journal_mode") == "wal"
+            assert pragma("foreign_keys") == 1
+            assert pragma("synchronous") == 2  # FULL
+            assert pragma("busy_timeout") >= 5000
+        assert database._lock_type == "IMMEDIATE"
+    finally:
+        database.close_all()
+
+
+def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
+    from kiosk import create_app
+
+    monkeypatch.delenv("KIOSK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"sqlite:///{tmp_path}/k.db"
+    first = create_app({"DATABASE_URL": url})
+    second = create_app({"DATABASE_URL": url})
+    key_file = tmp_path / "instance" / "secret_key"
+    assert (key_file.stat().st_mode & 0o777) == 0o600
+    assert first.secret_key == second.secret_key == key_file.read_text().strip()
+    assert len(first.secret_key) >= 32
+    for app in (first, second):
+        app.extensions["database"].close_all()
+
+
+def test_database_url_selects_the_backend(app, db_backend):
+    database = app.extensions["database"]
+    expected = pw.SqliteDatabase if db_backend == "sqlite" else pw.PostgresqlDatabase
+    assert isinstance(database, expected)
+
+
+def test_submission_and_first_event_are_written_together(app, monkeypatch):
+    with app.app_context(), db.connection_context():
+        def failing_create(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(StatusEvent, "create", failing_create)
+        with pytest.raises(RuntimeError):
+            make_submission()
+        assert Submission.select().count() == 0
+
+
+def test_number_clash_is_retried_with_a_new_number(app, monkeypatch):
+    with app.app_context(), db.connection_context():
+        first = make_submission()
+        fresh = tracking.generate()
+        queue = [first.number, first.number, fresh]
+        monkeypatch.setattr(tracking, "generate", lambda: queue.pop(0))
+        second = make_submission()
+    assert second.number == fresh
+    assert queue == []
+
+
+def test_concurrent_submissions_never_collide_or_lock(app):
+    errors, created = [], []
+
+    def submit(worker):
+        try:
+            with app.app_context(), db.connection_context():
+                for _ in range(15):
+                    created.append(make_submission(nagari=f"Nagari {worker}").number)
+        except Exception as error:  # any error at all fails the test below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(created) == len(set(created)) == 120
+    with app.app_context(), db.connection_context():
+        assert Submission.select().count() == 120
+        assert StatusEvent.select().count() == 120
+
+
+def test_due_date_counts_working_days():
+    friday = dt.date(2026, 11, 27)
+    assert submissions.due_date(friday, 1) == dt.date(2026, 11, 30)  # Monday
+    assert submissions.due_date(friday, 3) == dt.date(2026, 12, 2)
+    assert submissions.due_date(friday, 0) == friday
+
+
+def test_personal_fields_are_stored_as_given(app):
+    with app.app_context(), db.connection_context():
+        stored = Submission.get_by_id(make_submission().id)
+    assert stored.applicant_name == APPLICANT["applicant_name"]
+    assert stored.name_key == APPLICANT["applicant_name"].lower()

@@ -1,0 +1,136 @@
+"""Languages: the Indonesian catalog is complete and current; selection order."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "translations/id/LC_MESSAGES/messages.po"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def _method_map():
+    return [("**.py", "python"), ("**.html", "jinja2")]
+
+
+def extracted_messages():
+    """Every message id used in the code and templates."""
+    found = set()
+    for folder in ("kiosk", "templates"):
+        for _, _, message, _, _ in extract_from_dir(
+            ROOT / folder, _method_map(), keywords=KEYWORDS
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalog():
+    with open(CATALOG, "rb") as handle:
+        return read_po(handle, locale="id")
+
+
+def _translated(message):
+    if isinstance(message.string, str):
+        return bool(message.string.strip())
+    return all(part.strip() for part in message.string)
+
+
+def test_every_message_has_an_indonesian_translation():
+    entries = {
+        (m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog() if m.id
+    }
+    missing = sorted(i for i in extracted_messages() if i not in entries)
+    untranslated = sorted(
+        i for i, m in entries.items() if not _translated(m) or m.fuzzy
+    )
+    assert not missing, f"not in the catalog (run `make translations`): {missing}"
+    assert not untranslated, f"no Indonesian translation: {untranslated}"
+
+
+def test_catalog_has_no_stale_entries():
+    used = extracted_messages()
+    stale = sorted(
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog()
+        if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in used
+    )
+    assert not stale, f"in the catalog but no longer used: {stale}"
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    placeholder = re.compile(r"%\([a-z_]+\)[sd]")
+    for message in catalog():
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        targets = [message.string] if isinstance(message.string, str) else message.string
+        for target in targets:
+            assert sorted(placeholder.findall(source)) == sorted(
+                placeholder.findall(target)
+            ), source
+
+
+def test_indonesian_is_the_default(client):
+    page = client.get("/").text
+    assert '<html lang="id">' in page
+    assert "Ajukan permohonan dokumen" in page
+
+
+def test_accept_language_chooses_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert '<html lang="en">' in page
+    assert "Apply for a document" in page
+
+
+def test_unsupported_accept_language_falls_back_to_indonesian(client):
+    page = client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.5"}).text
+    assert '<html lang="id">' in page
+
+
+def test_explicit_choice_is_remembered_and_beats_accept_language(client):
+    first = client.get("/?lang=en", headers={"Accept-Language": "id"})
+    assert '<html lang="en">' in first.text
+    cookie = first.headers["Set-Cookie"]
+    assert "lang=en" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    later = client.get("/stats", headers={"Accept-Language": "id"})
+    assert '<html lang="en">' in later.text
+    back = client.get("/?lang=id", headers={"Accept-Language": "en"})
+    assert '<html lang="id">' in back.text
+
+
+def test_unknown_lang_parameter_is_ignored(client):
+    response = client.get("/?lang=xx")
+    assert response.status_code == 200
+    assert '<html lang="id">' in response.text
+
+
+def test_language_switch_links_keep_the_page(client):
+    page = client.get("/stats?lang=en").text
+    assert 'href="/stats?lang=id"' in page
+
+
+def test_dates_are_formatted_in_the_office_language(app, client):
+    from tests.support.factories import make_submission
+
+    with app.app_context():
+        submission = make_submission()
+    month_id = {1: "Januari", 2: "Februari", 3: "Maret", 4: "April", 5: "Mei", 6: "Juni", 7: "Juli", 8: "Agustus", 9: "September", 10: "Oktober", 11: "November", 12: "Desember"}
+    page_id = client.get(f"/t/{submission.number}?lang=id").text
+    assert month_id[submission.due_date.month] in page_id
+    page_en = client.get(f"/t/{submission.number}?lang=en").text
+    assert submission.due_date.strftime("%B") in page_en
+
+
+@pytest.mark.parametrize(("lang", "label"), [("id", "Diterima"), ("en", "Received")])
+def test_api_speaks_the_requested_language(app, client, lang, label):
+    from tests.support.factories import make_submission
+
+    with app.app_context():
+        submission = make_submission()
+    body = client.get(f"/api/v1/track/{submission.number}?lang={lang}").json
+    assert body["status"]["label"] == label
+    assert body["language"] == lang

@@ -1,0 +1,265 @@
+"""Public pages: home, tracking, receipt, QR, lookup, statistics, health."""
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from kiosk import submissions, tracking, workflow
+from kiosk.models import StaffMember
+from tests.support.factories import APPLICANT, make_submission
+
+
+@pytest.fixture
+def submission(app):
+    with app.app_context():
+        return make_submission()
+
+
+def _advance(app, submission, *moves):
+    with app.app_context():
+        staff = StaffMember.create(
+            username="petugas1", display_name="Petugas Satu", password_hash="x"
+        )
+        current = submission
+        for target, note in moves:
+            current = submissions.move(
+                current,
+                target,
+                version=current.version,
+                staff=staff,
+                public_note=note,
+                internal_note="internal: checked by phone 0811",
+            )
+        return current
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("path", ["/", "/apply", "/stats"])
+def test_public_pages_render_in_both_languages(client, path, lang):
+    response = client.get(f"{path}?lang={lang}")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.text
+
+
+def test_home_offers_apply_and_lookup(client):
+    page = client.get("/?lang=en").text
+    assert 'href="/apply"' in page
+    assert 'action="/track"' in page
+    assert 'name="number"' in page
+
+
+def test_tracking_page_shows_status_in_plain_words(client, submission):
+    page = client.get(f"/t/{submission.number}?lang=en").text
+    assert tracking.display(submission.number) in page
+    assert "Received" in page
+    assert "waiting for staff to check the documents" in page
+    assert "Family Card (KK)" in page
+
+
+def test_tracking_page_in_indonesian_by_default(client, submission):
+    page = client.get(f"/t/{submission.number}").text
+    assert '<html lang="id">' in page
+    assert "Diterima" in page
+    assert "Kartu Keluarga (KK)" in page
+
+
+def test_tracking_page_never_shows_personal_data(app, client, submission):
+    _advance(app, submission, ("verifying", "Berkas sedang diperiksa"))
+    for path in (
+        f"/t/{submission.number}",
+        f"/t/{submission.number}/receipt",
+        f"/api/v1/track/{submission.number}",
+        f"/t/{submission.number}?lang=en",
+    ):
+        body = client.get(path).text
+        for value in (
+            APPLICANT["applicant_name"],
+            "Wiryaatmadja",
+            APPLICANT["nik"],
+            "6281298765432",
+            "81298765432",
+            APPLICANT["note"],
+            "internal: checked",
+            "Petugas Satu",
+        ):
+            assert value not in body, (path, value)
+
+
+def test_tracking_page_shows_public_note_timeline_and_office_when_ready(
+    app, client, submission
+):
+    _advance(
+        app,
+        submission,
+        ("verifying", ""),
+        ("processing", ""),
+        ("ready", "Ambil di loket 3"),
+    )
+    page = client.get(f"/t/{submission.number}?lang=en").text
+    assert "Ready" in page
+    assert "Ambil di loket 3" in page
+    assert "Being checked" in page and "In progress" in page
+    assert "Service hours" in page
+    assert "Muaro Sijunjung" in page  # the office address from office settings
+
+
+def test_needs_info_shows_what_to_bring(app, client, submission):
+    _advance(
+        app,
+        submission,
+        ("verifying", ""),
+        ("needs_info", "Kirim foto buku nikah"),
+    )
+    page = client.get(f"/t/{submission.number}").text
+    assert "Perlu dilengkapi" in page
+    assert "Kirim foto buku nikah" in page
+
+
+def test_forgiving_number_in_url_redirects_to_canonical(client, submission):
+    typed = tracking.display(submission.number).lower()
+    response = client.get(f"/t/{typed}")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/t/{submission.number}")
+
+
+def test_mistyped_number_says_typing_mistake(client, submission):
+    wrong = ("1" if submission.number[0] != "1" else "2") + submission.number[1:]
+    response = client.get(f"/t/{wrong}?lang=en")
+    assert response.status_code == 400
+    assert "typing mistake" in response.text
+    assert "could not find" not in response.text
+
+
+def test_unknown_number_says_not_found(client):
+    number = tracking.generate()
+    response = client.get(f"/t/{number}?lang=en")
+    assert response.status_code == 404
+    assert "could not find a request" in response.text
+
+
+def test_unknown_numbers_answer_with_the_same_shape(app):
+    first, second = (
+        app.test_client().get(f"/t/{tracking.generate()}") for _ in range(2)
+    )
+    assert first.status_code == second.status_code == 404
+    assert len(first.data) == len(second.data)
+    assert dict(first.headers).keys() == dict(second.headers).keys()
+
+
+def test_track_form_redirects_to_the_tracking_page(client, submission):
+    url = f"https://dukcapil.example.go.id/t/{submission.number}"
+    response = client.get("/track", query_string={"number": url})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/t/{submission.number}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter your tracking number"),
+        ("12345", "9 letters and digits"),
+    ],
+)
+def test_track_form_explains_bad_input_on_the_form(client, typed, message):
+    response = client.get("/track", query_string={"number": typed, "lang": "en"})
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_track_form_keeps_what_was_typed(client):
+    response = client.get("/track", query_string={"number": "7KQ-4M2-XP8"})
+    assert 'value="7KQ-4M2-XP8"' in response.text
+
+
+def test_receipt_shows_number_qr_and_expected_date(client, submission):
+    page = client.get(f"/t/{submission.number}/receipt?new=1&lang=en").text
+    assert tracking.display(submission.number) in page
+    assert "Request sent" in page
+    assert f"/t/{submission.number}/qr.svg" in page
+    assert "Expected ready by" in page
+    assert "Family Card (KK)" in page
+
+
+@pytest.mark.parametrize("paper", ["58", "80"])
+def test_receipt_links_thermal_print_css(client, submission, paper):
+    page = client.get(f"/t/{submission.number}/receipt?paper={paper}").text
+    assert f"print-{paper}mm.css" in page
+
+
+def _decode(png_bytes):
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png_bytes)))
+    assert results, "no QR code found"
+    return results[0]
+
+
+def test_qr_png_decodes_to_the_absolute_tracking_url(client, submission):
+    response = client.get(f"/t/{submission.number}/qr.png")
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert _decode(response.data).text == f"http://localhost/t/{submission.number}"
+
+
+def test_qr_uses_the_public_base_url(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://dukcapil.sijunjungkab.go.id/")
+    with app.app_context():
+        submission = make_submission()
+    response = app.test_client().get(f"/t/{submission.number}/qr.png")
+    expected = f"https://dukcapil.sijunjungkab.go.id/t/{submission.number}"
+    assert _decode(response.data).text == expected
+
+
+def test_qr_svg_is_small_cacheable_and_version_4_at_most(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://dukcapil.sijunjungkab.go.id")
+    with app.app_context():
+        submission = make_submission()
+    client = app.test_client()
+    response = client.get(f"/t/{submission.number}/qr.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert len(response.data) <= 2048
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get(
+        f"/t/{submission.number}/qr.svg", headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    # Version 4 is 33 modules wide; with the quiet zone the view box is 41 at most.
+    size = int(response.text.split('viewBox="0 0 ')[1].split(" ")[0])
+    assert size <= 33 + 8
+
+
+def test_qr_of_unknown_number_is_404(client):
+    assert client.get(f"/t/{tracking.generate()}/qr.svg").status_code == 404
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_statistics_count_requests_and_completion(app, client, submission):
+    _advance(
+        app,
+        submission,
+        ("verifying", ""),
+        ("processing", ""),
+        ("ready", ""),
+        ("completed", ""),
+    )
+    page = client.get("/stats?lang=en").text
+    assert "Requests per month" in page
+    assert "median days to complete" in page
+    assert "100%" in page  # completed the same day: on time
+
+
+def test_workflow_labels_cover_every_status():
+    from kiosk import i18n
+
+    for status in workflow.STATUSES:
+        assert status in i18n.STATUS_LABELS
+        assert status in i18n.STATUS_EXPLANATIONS
+        assert status in i18n.STATUS_NEXT_STEPS
