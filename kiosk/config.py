@@ -19,6 +19,8 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "LOGIN_USERNAME_RATE_LIMIT": "20 per hour",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # How long each process reuses the office settings row before reading it again.
+    "OFFICE_SETTINGS_CACHE_SECONDS": 5.0,
     "PERMANENT_SESSION_LIFETIME": 30 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

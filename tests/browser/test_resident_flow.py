@@ -1,0 +1,84 @@
+"""A resident on a phone: apply, read the receipt and its QR, then track it."""
+
+import io
+import re
+
+import zxingcpp
+from PIL import Image
+
+
+def _choose(page, label):
+    page.get_by_label(label, exact=True).check()
+
+
+def test_apply_on_a_phone_then_track_by_qr_in_indonesian_and_english(
+    live_server, new_page
+):
+    server = live_server()
+    page = new_page(viewport=(390, 844), locale="id-ID")
+    page.goto(f"{server.url}/")
+    page.get_by_role("link", name="Mulai mengajukan").click()
+
+    _choose(page, "Kartu Keluarga (KK)")
+    # The requirements appear in place (htmx) once a document is chosen.
+    page.get_by_text("Surat pengantar dari wali nagari").wait_for()
+    page.get_by_label("Nama lengkap").fill("Siti Rahma")
+    page.get_by_label("NIK", exact=True).fill("1303054507900001")
+    page.get_by_label("Nomor telepon atau WhatsApp (tidak wajib)").fill("0812 3456 7890")
+    _choose(page, "Kupitan")
+    page.get_by_label("Nagari", exact=True).fill("Padang Laweh")
+    page.get_by_label("Data sudah benar dan boleh digunakan kantor untuk memproses permohonan ini.").check()
+    page.get_by_role("button", name="Lanjutkan").click()
+
+    page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()
+    assert "+6281234567890" in page.content()
+    page.get_by_role("button", name="Kirim permohonan").click()
+
+    page.get_by_role("heading", name="Permohonan terkirim").wait_for()
+    shown = page.locator(".confirmation-number").inner_text().strip()
+    assert re.fullmatch(r"[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}", shown)
+    number = shown.replace("-", "")
+
+    # Read the QR code off the rendered page, as a phone camera would.
+    qr = page.locator("img.receipt-qr")
+    qr.scroll_into_view_if_needed()
+    image = Image.open(io.BytesIO(qr.screenshot()))
+    decoded = zxingcpp.read_barcodes(image)
+    assert decoded, "the QR code on the receipt could not be read"
+    url = decoded[0].text
+    assert url == f"{server.url}/t/{number}"
+
+    other = new_page(viewport=(390, 844), locale="id-ID")
+    other.goto(url)
+    assert other.locator("html").get_attribute("lang") == "id"
+    other.get_by_text("Diterima", exact=True).first.wait_for()
+    assert "Permohonan Anda sudah kami terima" in other.content()
+    assert "Siti Rahma" not in other.content()
+
+    other.get_by_role("link", name="English").click()
+    assert other.locator("html").get_attribute("lang") == "en"
+    other.get_by_text("Received", exact=True).first.wait_for()
+    assert "We have received your request" in other.content()
+
+
+def test_apply_form_shows_errors_in_a_summary_with_focus(live_server, new_page):
+    server = live_server()
+    page = new_page(viewport=(390, 844), locale="en-GB")
+    page.goto(f"{server.url}/apply?lang=en")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.get_by_role("link", name="Enter the applicant's NIK.").click()
+    assert page.evaluate("document.activeElement.id") == "nik"
+
+
+def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
+    server = live_server()
+    page = new_page(viewport=(390, 844), locale="en-GB")
+    page.goto(f"{server.url}/apply?lang=en")
+    page.get_by_label("NIK", exact=True).fill("12345")
+    page.get_by_label("Village (nagari)").focus()  # leaving the field checks it
+    page.get_by_text("The NIK must be exactly 16 digits.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "nagari"
+    assert page.get_by_label("NIK", exact=True).input_value() == "12345"
