@@ -21,6 +21,9 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # How long each process reuses the office settings row before reading it again.
     "OFFICE_SETTINGS_CACHE_SECONDS": 5.0,
+    # How long a rendered public tracking page is reused (its status changes
+    # start a new entry at once; this bounds staleness of office details).
+    "PAGE_CACHE_SECONDS": 60.0,
     "PERMANENT_SESSION_LIFETIME": 30 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

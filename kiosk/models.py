@@ -1,6 +1,7 @@
 """Models and their queries."""
 
 import datetime as dt
+import time
 
 import peewee as pw
 
@@ -115,6 +116,9 @@ class Submission(BaseModel):
             (("channel", "created_at", "id"), False),
             (("name_key", "id"), False),
             (("status", "due_date"), False),
+            # Staff queue: finished requests counted over a recent window, and
+            # the day's "ready for collection" list in the order they became ready.
+            (("status", "updated_at"), False),
         )
 
     @classmethod
@@ -125,6 +129,14 @@ class Submission(BaseModel):
             .where(cls.number == number)
             .get_or_none()
         )
+
+    @classmethod
+    def version_of(cls, number):
+        """The version of the request with this number, or None (one index read)."""
+        row = (
+            cls.select(cls.version).where(cls.number == number).tuples().first()
+        )
+        return row[0] if row else None
 
     @property
     def display_number(self):
@@ -175,16 +187,31 @@ class OfficeSettings(BaseModel):
     whatsapp = pw.CharField(max_length=32, default="")
     public_base_url = pw.CharField(max_length=200, default="")
     timezone = pw.CharField(max_length=64, default="Asia/Jakarta")
-    retention_days = pw.IntegerField(default=365)
+    retention_days = pw.IntegerField(default=90)
     areas = pw.TextField(default="")  # kecamatan, one per line
     distancing_notice_id = pw.TextField(default="")
     distancing_notice_en = pw.TextField(default="")
     kiosk_idle_warning_seconds = pw.IntegerField(default=60)
     kiosk_idle_reset_seconds = pw.IntegerField(default=90)
 
+    # Read on every request but changed rarely: each process keeps the row for a
+    # few seconds (saving it here drops the copy at once).
+    CACHE_SECONDS = 5.0
+    _cached = None  # (database object, expiry, row)
+
     @classmethod
     def current(cls):
-        return cls.select().order_by(cls.id).get()
+        cached = cls._cached
+        now = time.monotonic()
+        if cached and cached[0] is db.obj and cached[1] > now:
+            return cached[2]
+        row = cls.select().order_by(cls.id).get()
+        cls._cached = (db.obj, now + cls.CACHE_SECONDS, row)
+        return row
+
+    def save(self, *args, **kwargs):
+        OfficeSettings._cached = None
+        return super().save(*args, **kwargs)
 
     def area_list(self):
         return [line.strip() for line in self.areas.splitlines() if line.strip()]
@@ -198,4 +225,39 @@ class OfficeSettings(BaseModel):
         return getattr(self, f"{field}_id", None) or getattr(self, field, "")
 
 
-ALL_MODELS = [DocumentType, StaffMember, KioskDevice, Submission, StatusEvent, OfficeSettings]
+class AdminEvent(BaseModel):
+    """One change made by an admin (or the command line); append-only audit trail."""
+
+    staff = pw.ForeignKeyField(StaffMember, null=True, backref="admin_events")
+    action = pw.CharField(max_length=40)
+    target = pw.CharField(max_length=120, default="")
+    details = pw.TextField(default="")  # JSON: what changed, never secrets
+    created_at = pw.DateTimeField(default=utcnow)
+
+    def save(self, *args, **kwargs):
+        # Rows are only ever added: an existing row is never written again.
+        if self.id is not None and not kwargs.get("force_insert"):
+            raise TypeError("admin events are append-only")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise TypeError("admin events are append-only")
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        raise TypeError("admin events are append-only")
+
+    @classmethod
+    def delete(cls):
+        raise TypeError("admin events are append-only")
+
+
+ALL_MODELS = [
+    DocumentType,
+    StaffMember,
+    KioskDevice,
+    Submission,
+    StatusEvent,
+    OfficeSettings,
+    AdminEvent,
+]

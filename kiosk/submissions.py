@@ -5,7 +5,7 @@ import datetime as dt
 import peewee as pw
 
 from . import tracking, workflow
-from .db import db
+from .db import write_transaction
 from .models import StatusEvent, Submission, utcnow
 
 MAX_NUMBER_ATTEMPTS = 8
@@ -41,7 +41,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     for _ in range(MAX_NUMBER_ATTEMPTS):
         number = tracking.generate()
         try:
-            with db.atomic():
+            with write_transaction():
                 submission = Submission.create(
                     number=number,
                     document_type=document_type,
@@ -86,7 +86,7 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
     """
     public_note = (public_note or "").strip()
     internal_note = (internal_note or "").strip()
-    with db.atomic():
+    with write_transaction():
         current = Submission.get_by_id(submission.id)
         if current.version != version:
             raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)

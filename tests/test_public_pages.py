@@ -263,3 +263,17 @@ def test_workflow_labels_cover_every_status():
         assert status in i18n.STATUS_LABELS
         assert status in i18n.STATUS_EXPLANATIONS
         assert status in i18n.STATUS_NEXT_STEPS
+
+
+def test_tracking_page_cache_shows_a_status_change_at_once(make_app):
+    app = make_app(PAGE_CACHE_SECONDS=60)
+    client = app.test_client()
+    with app.app_context():
+        submission = make_submission()
+    first = client.get(f"/t/{submission.number}?lang=en").text
+    assert "Received" in first
+    assert client.get(f"/t/{submission.number}?lang=en").text == first
+    _advance(app, submission, ("verifying", "Sedang dicek"))
+    after = client.get(f"/t/{submission.number}?lang=en").text
+    assert "Being checked" in after and "Sedang dicek" in after
+    assert client.get(f"/t/{submission.number}?lang=id").text != after

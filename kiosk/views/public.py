@@ -12,7 +12,7 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
-from .. import i18n, qr, stats, submissions, tracking
+from .. import i18n, pagecache, qr, stats, submissions, tracking
 from ..db import db
 from ..forms import ApplicationForm
 from ..i18n import current_locale
@@ -114,10 +114,19 @@ def track():
 @limit_lookups
 def tracking_page(number):
     """Status of one request in plain words, with its public timeline."""
-    submission = track_views.find_or_explain(number, "public.tracking_page")
-    return render_template(
-        "public/tracking.html", **track_views.public_view(submission)
-    )
+    number = track_views.canonical_or_explain(number, "public.tracking_page")
+    version = track_views.version_or_explain(number)
+
+    def render():
+        submission = Submission.by_number(number)
+        return render_template(
+            "public/tracking.html", **track_views.public_view(submission)
+        )
+
+    # The page holds no personal data, cookie or token: the same HTML serves
+    # everyone until the request's status moves (its version changes).
+    key = ("tracking", request.full_path, current_locale(), version)
+    return pagecache.get_or_render(key, render)
 
 
 @bp.get("/t/<number>/receipt")
@@ -136,10 +145,10 @@ def receipt(number):
     )
 
 
-def _qr_response(submission, kind):
-    url = public_url("public.tracking_page", number=submission.number)
+def _qr_response(number, kind):
+    url = public_url("public.tracking_page", number=number)
     if kind == "svg":
-        body = qr.svg(url, title=tracking.display(submission.number))
+        body = qr.svg(url, title=tracking.display(number))
     else:
         body = qr.png(url)
     response = current_app.response_class(
@@ -153,13 +162,13 @@ def _qr_response(submission, kind):
 @bp.get("/t/<number>/qr.svg")
 def qr_svg(number):
     """QR code of the absolute tracking URL, as SVG (never changes)."""
-    return _qr_response(track_views.find_or_404(number), "svg")
+    return _qr_response(track_views.known_number_or_404(number), "svg")
 
 
 @bp.get("/t/<number>/qr.png")
 def qr_png(number):
     """QR code of the absolute tracking URL, as PNG (never changes)."""
-    return _qr_response(track_views.find_or_404(number), "png")
+    return _qr_response(track_views.known_number_or_404(number), "png")
 
 
 @bp.get("/stats")

@@ -35,29 +35,50 @@ def lookup(text):
     return submission
 
 
-def find_or_explain(text, endpoint):
-    """For HTML pages: the request, a redirect to its canonical URL, or an error page."""
+def _explain(failure):
+    page = render_template(
+        "public/track_error.html",
+        message=failure.message,
+        lookup_value=failure.text[:40],
+    )
+    abort(make_response(page, failure.status))
+
+
+def canonical_or_explain(text, endpoint):
+    """For HTML pages: the canonical number, else a redirect to it or an error page."""
     parsed = tracking.parse(text[:200])
     if parsed.ok and parsed.number != text:
         abort(redirect(url_for(endpoint, number=parsed.number), 301))
+    if not parsed.ok:
+        _explain(LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text))
+    return parsed.number
+
+
+def find_or_explain(text, endpoint):
+    """For HTML pages: the request, a redirect to its canonical URL, or an error page."""
+    canonical_or_explain(text, endpoint)
     try:
         return lookup(text[:200])
     except LookupFailed as failure:
-        page = render_template(
-            "public/track_error.html",
-            message=failure.message,
-            lookup_value=failure.text[:40],
+        _explain(failure)
+
+
+def version_or_explain(number):
+    """The version of a known request (one indexed read), or the not-found page."""
+    version = Submission.version_of(number)
+    if version is None:
+        _explain(
+            LookupFailed(404, "not_found", i18n.NOT_FOUND, tracking.display(number))
         )
-        abort(make_response(page, failure.status))
+    return version
 
 
-def find_or_404(number):
-    """For resources like QR images: the request, or a plain 404."""
+def known_number_or_404(number):
+    """For resources like QR images: the canonical number of a known request, or 404."""
     parsed = tracking.parse(number)
-    submission = Submission.by_number(parsed.number) if parsed.ok else None
-    if submission is None:
+    if not parsed.ok or Submission.version_of(parsed.number) is None:
         abort(404)
-    return submission
+    return parsed.number
 
 
 def public_events(submission):
