@@ -137,7 +137,8 @@ class ApplicationForm(FlaskForm):
     def validate_field(self, name):
         """Validate one field alone (for in-place checks); True when it is fine."""
         field = self[name]
-        extra = getattr(self, f"validate_{name}", None)
+        # From the class: WTForms calls extra validators as validator(form, field).
+        extra = getattr(type(self), f"validate_{name}", None)
         return field.validate(self, [extra] if extra else [])
 
     def cleaned(self):

@@ -2,16 +2,17 @@
 
 import ipaddress
 
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self'",
         "style-src 'self'",
         "script-src 'self'",
         "connect-src 'self'",
@@ -22,13 +23,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def client_address():
-    """The client's address (the proxy chain is trusted only as configured)."""
+    """The client's address; ProxyFix has already taken it from trusted proxies."""
     return request.remote_addr or "unknown"
 
 
@@ -37,6 +38,8 @@ def is_rate_limit_exempt():
     if g.get("kiosk_device") is not None:
         return True
     networks = current_app.extensions.get("exempt_networks", ())
+    if not networks:
+        return False
     try:
         address = ipaddress.ip_address(client_address())
     except ValueError:
@@ -72,41 +75,105 @@ def set_security_headers(response):
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config.get("HTTPS"):
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        headers["Strict-Transport-Security"] = HSTS
+        _mark_cookies_secure(headers)
     if request.endpoint != "static" and "Cache-Control" not in headers:
         # Pages can hold personal data (staff, kiosk receipts): never store them.
         headers["Cache-Control"] = "no-store"
     return response
 
 
-def refuse_nul_bytes():
-    """NUL cannot be stored in PostgreSQL text: refuse such input up front (400)."""
-    from flask import abort
+def _mark_cookies_secure(headers):
+    """Behind HTTPS no cookie may travel in clear, whoever set it.
 
-    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1"):
+    Code that sets a cookie usually asks request.is_secure, which is wrong when
+    TLS ends at a proxy that does not say so; the HTTPS setting is the truth.
+    """
+    cookies = headers.getlist("Set-Cookie")
+    if not cookies:
+        return
+    headers.remove("Set-Cookie")
+    for cookie in cookies:
+        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+        if "secure" not in attributes:
+            cookie += "; Secure"
+        headers.add("Set-Cookie", cookie)
+
+
+def _has_nul(values):
+    return any("\x00" in value for value in values)
+
+
+def refuse_nul_bytes():
+    """Refuse NUL in the address and cookies (400) before anything reads them.
+
+    PostgreSQL text cannot hold NUL, so a NUL reaching a query (a kiosk token
+    cookie, a tracking number) would fail there with a 500; no honest client
+    sends one.
+    """
+    if "\x00" in request.path or b"\x00" in request.query_string:
         abort(400)
+    if _has_nul(request.cookies.keys()) or _has_nul(request.cookies.values()):
+        abort(400)
+    args = request.args
+    if _has_nul(args.keys()) or any(_has_nul(v) for v in args.listvalues()):
+        abort(400)
+
+
+def refuse_nul_in_forms():
+    """The same for posted forms; reading the body also enforces the 1 MB limit.
+
+    It runs after the kiosk is identified, so a kiosk's too-large form gets
+    the kiosk's own error screen.
+    """
     if request.method == "POST" and request.mimetype in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        for values in request.form.listvalues():
-            if any("\x00" in v for v in values):
-                abort(400)
+        form = request.form
+        if _has_nul(form.keys()) or any(_has_nul(v) for v in form.listvalues()):
+            abort(400)
 
 
 def init_app(app):
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind nginx the socket peer is the proxy: take the client's address
+        # and scheme from the last `proxies` X-Forwarded-* entries only, which
+        # the proxies themselves wrote (anything earlier may be forged).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    # Runs before every other hook (database, kiosk lookup), none of which
+    # should ever see a NUL.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
+    app.before_request(refuse_nul_in_forms)
     csrf.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
-    app.extensions["exempt_networks"] = _exempt_networks_from(app.config)
-    limiter.init_app(app)
-    app.before_request(refuse_nul_bytes)
+    _init_limiter(app)
     app.after_request(set_security_headers)
+
+
+def _init_limiter(app):
+    config = app.config
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    # The limiter object is shared by every app built in one process (tests):
+    # state the setting explicitly so one app's choice never leaks into the next.
+    config.setdefault("RATELIMIT_ENABLED", True)
+    # If Redis/Memcached goes down, each server keeps limiting in its own memory
+    # rather than failing every request.
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.extensions["exempt_networks"] = _exempt_networks_from(config)
+    limiter.init_app(app)
 
 
 def _exempt_networks_from(config):
     text = config.get("RATELIMIT_EXEMPT_NETWORKS") or ""
-    return [
-        ipaddress.ip_network(part.strip(), strict=False)
-        for part in text.split(",")
-        if part.strip()
-    ]
+    networks = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            # Refuse to start rather than silently limit (or exempt) the wrong people.
+            raise ValueError(
+                f"KIOSK_RATELIMIT_EXEMPT_NETWORKS: {part!r} is not a network "
+                "such as 192.168.10.0/24"
+            ) from None
+    return networks

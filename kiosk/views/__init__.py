@@ -3,7 +3,17 @@
 from importlib import import_module
 
 # Error handlers last, so they see every blueprint's routes.
-MODULES = ("public", "api", "errors")
+MODULES = (
+    "public",
+    "api",
+    "kiosk",
+    "staff_auth",
+    "staff",
+    "staff_intake",
+    "admin",
+    "admin_office",
+    "errors",
+)
 
 
 def init_app(app):

@@ -1,9 +1,15 @@
 """Error pages: translated, in the site's layout, JSON under /api/."""
 
+import math
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..security import limiter
 
 TITLES = {
     400: _l("Something in the request was not right"),
@@ -21,8 +27,7 @@ MESSAGES = {
     405: _l("Go back and use the buttons on the page."),
     413: _l("Shorten the text and try again."),
     429: _l(
-        "You have made many requests in a short time. Wait a moment, then try "
-        "again."
+        "You have made many requests in a short time. Wait a moment, then try again."
     ),
     500: _l("Try again in a few minutes. What you sent before this was kept."),
 }
@@ -31,26 +36,57 @@ CSRF_MESSAGE = _l(
     "page and send it again."
 )
 
+# Headers of an HTTP error that the client needs (405 says what is allowed).
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
-def _render(status, message=None):
-    if request.path.startswith("/api/"):
-        return jsonify(error={"code": status, "message": str(message or MESSAGES[status])}), status
-    return (
-        render_template(
-            "errors/error.html",
-            status=status,
-            title=TITLES[status],
-            message=message or MESSAGES[status],
-        ),
-        status,
+
+def _page_for(status):
+    """The page to show for a status: its own, else the nearest general one."""
+    if status in TITLES:
+        return status
+    return 500 if status >= 500 else 400
+
+
+def _wait_hint():
+    """How long a rate-limited client should wait, in words (None if unknown)."""
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    seconds = max(1, math.ceil(current.reset_at - time.time()))
+    if seconds < 120:
+        return ngettext(
+            "You can try again in %(num)d second.",
+            "You can try again in %(num)d seconds.",
+            seconds,
+        )
+    return ngettext(
+        "You can try again in %(num)d minute.",
+        "You can try again in %(num)d minutes.",
+        math.ceil(seconds / 60),
     )
 
 
+def _render(status, message=None, headers=()):
+    page = _page_for(status)
+    message = str(message or MESSAGES[page])
+    hint = _wait_hint() if status == 429 else None
+    if request.path.startswith("/api/"):
+        if hint:
+            message = f"{message} {hint}"
+        body = jsonify(error={"code": status, "message": message})
+        return body, status, list(headers)
+    html = render_template(
+        "errors/error.html", status=status, title=TITLES[page], message=message,
+        hint=hint,
+    )  # fmt: skip
+    return html, status, list(headers)
+
+
 def handle_http_error(error):
-    status = error.code if error.code in TITLES else None
-    if status is None:
-        return error  # redirects and other codes pass through unchanged
-    return _render(status)
+    if error.code is None or error.code < 400:
+        return error  # redirects pass through unchanged
+    kept = [(k, v) for k, v in error.get_headers() if k in KEPT_HEADERS]
+    return _render(error.code, headers=kept)
 
 
 def handle_csrf_error(error):
@@ -58,9 +94,8 @@ def handle_csrf_error(error):
 
 
 def handle_unexpected(error):
-    # Logged by Flask; the resident sees a calm page, never a stack trace.
-    if isinstance(error, HTTPException):
-        return handle_http_error(error)
+    # Flask has logged the exception; the resident sees a calm page, never a
+    # stack trace.
     return _render(500)
 
 

@@ -1,0 +1,107 @@
+"""Recording requests that reached the office by counter, WhatsApp, SMS or village."""
+
+import secrets
+from urllib.parse import urlencode
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, gettext
+from htmx_flask import request as htmx_request
+
+from .. import auth, submissions
+from ..i18n import current_locale
+from ..models import Submission
+from ..staff_forms import IntakeForm
+from ..templating import public_url, render_page_or_fragment
+from ..timeutil import office_today
+from . import track_views
+
+bp = Blueprint("staff_intake", __name__, url_prefix="/staff")
+bp.before_request(auth.require_staff)
+
+LAST_CHANNEL = "intake_channel"
+SKIP_FIELDS = ("form_token", "csrf_token")
+
+
+def _form_page(form, status=200):
+    if not form.form_token.data:
+        form.form_token.data = secrets.token_urlsafe(24)
+    return render_template("staff/intake.html", form=form), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Record a request on a resident's behalf, with the same checks as /apply."""
+    form = IntakeForm(locale=current_locale())
+    if request.method == "GET":
+        if htmx_request.htmx and htmx_request.htmx.target == "document-type-details":
+            return render_page_or_fragment(
+                "staff/intake.html",
+                "partials/document_type_details.html",
+                document_type=form.document_types.get(
+                    request.args.get("document_type")
+                ),
+            )
+        # A clerk working through a batch of WhatsApp messages keeps the channel.
+        form.channel.data = session.get(LAST_CHANNEL)
+        form.language.data = "id"
+        return _form_page(form)
+    field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None
+    if field_name in form._fields and field_name not in SKIP_FIELDS:
+        form.validate_field(field_name)
+        return render_template(
+            "partials/apply_field.html", form=form, field=form[field_name]
+        )
+    if not form.validate():
+        return _form_page(form, 400)
+    submission = submissions.create(
+        form.cleaned(),
+        channel=form.channel.data,
+        today=office_today(),
+        staff=g.staff,
+        form_token=form.form_token.data or None,
+    )
+    session[LAST_CHANNEL] = form.channel.data
+    return redirect(url_for("staff_intake.recorded", number=submission.number), 303)
+
+
+def whatsapp_link(submission):
+    """A wa.me click-to-chat link whose message is in the resident's language."""
+    if not submission.phone:
+        return None
+    with force_locale(submission.language):
+        message = gettext(
+            "%(office)s: your request for %(document)s has been recorded. "
+            "Tracking number: %(number)s. Follow its progress at %(url)s",
+            office=g.office.localized("office_name", submission.language),
+            document=submission.document_type.name(submission.language),
+            number=submission.display_number,
+            url=public_url(
+                "public.tracking_page",
+                number=submission.number,
+                lang=submission.language,
+            ),
+        )
+    return (
+        "https://wa.me/"
+        + submission.phone.lstrip("+")
+        + "?"
+        + urlencode({"text": message})
+    )
+
+
+@bp.get("/new/<number>")
+def recorded(number):
+    """The receipt of a request staff just recorded, to print or send by WhatsApp."""
+    submission = Submission.by_number(number[:40])
+    if submission is None or submission.recorded_by_id is None:
+        return render_template("staff/not_found.html", number=number[:40]), 404
+    return render_template(
+        "staff/intake_done.html",
+        whatsapp_url=whatsapp_link(submission),
+        just_submitted=False,
+        **track_views.public_view(submission),
+    )
+
+
+def init_app(app):
+    app.register_blueprint(bp)

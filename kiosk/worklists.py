@@ -1,0 +1,58 @@
+"""Counts per status for the queue, and the day's lists (no Flask)."""
+
+import datetime as dt
+
+import peewee as pw
+
+from . import workflow
+from .models import DocumentType, Submission
+from .queue import OPEN
+
+# Finished requests are counted over a recent window: counting every completed
+# request ever made would read most of a million-row table on each load.
+FINISHED_WINDOW_DAYS = 30
+DAY_LIST_LIMIT = 200
+
+
+def status_counts(now):
+    """Requests per open status, and finished ones over the recent window."""
+    counts = dict.fromkeys(workflow.STATUSES, 0)
+    open_rows = (
+        Submission.select(Submission.status, pw.fn.COUNT(Submission.id))
+        .where(Submission.status.in_(workflow.OPEN))
+        .group_by(Submission.status)
+        .tuples()
+    )
+    since = now - dt.timedelta(days=FINISHED_WINDOW_DAYS)
+    finished_rows = (
+        Submission.select(Submission.status, pw.fn.COUNT(Submission.id))
+        .where(Submission.status.in_(workflow.FINAL) & (Submission.updated_at >= since))
+        .group_by(Submission.status)
+        .tuples()
+    )
+    for status, count in list(open_rows) + list(finished_rows):
+        counts[status] = count
+    counts[OPEN] = sum(counts[s] for s in workflow.OPEN)
+    return counts
+
+
+def ready_for_collection(limit=DAY_LIST_LIMIT):
+    """Requests ready to collect, those waiting longest first."""
+    return list(
+        Submission.select(Submission, DocumentType)
+        .join(DocumentType)
+        .where(Submission.status == workflow.READY)
+        .order_by(Submission.updated_at, Submission.id)
+        .limit(limit)
+    )
+
+
+def overdue(today, limit=DAY_LIST_LIMIT):
+    """Open requests past their expected date, most overdue first."""
+    return list(
+        Submission.select(Submission, DocumentType)
+        .join(DocumentType)
+        .where(Submission.status.in_(workflow.OPEN) & (Submission.due_date < today))
+        .order_by(Submission.due_date, Submission.id)
+        .limit(limit)
+    )

@@ -1,0 +1,285 @@
+"""Admin: document types, office settings, kiosks and the audit trail."""
+
+import json
+
+import pytest
+
+from kiosk.models import AdminEvent, DocumentType, KioskDevice, OfficeSettings
+from tests.support.staff import english, fast_passwords, make_submission, staff_client  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+
+@pytest.fixture
+def admin(app):
+    return staff_client(app, "boss", role="admin")
+
+
+def type_form(**values):
+    data = {
+        "name_id": "Kartu Keluarga (KK)",
+        "name_en": "Family Card (KK)",
+        "requirements_id": "KK lama\nSurat pengantar",
+        "requirements_en": "Old family card\nCovering letter",
+        "service_days": "3",
+        "position": "0",
+        "active": "y",
+    }
+    data.update(values)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def office_form(**values):
+    office = OfficeSettings.current()
+    data = {
+        name: getattr(office, name)
+        for name in (
+            "office_name", "office_name_en", "address", "opening_hours_id",
+            "opening_hours_en", "phone", "whatsapp", "public_base_url", "timezone",
+            "retention_days", "areas", "distancing_notice_id", "distancing_notice_en",
+            "kiosk_idle_warning_seconds", "kiosk_idle_reset_seconds",
+        )
+    }  # fmt: skip
+    data.update(values)
+    return data
+
+
+def test_edit_a_document_types_names_requirements_days_and_order(app, admin):
+    kk = DocumentType.get(DocumentType.code == "KK")
+    response = admin.post(
+        f"/staff/admin/types/{kk.id}",
+        data=type_form(
+            name_id="Kartu Keluarga",
+            requirements_en="Old family card\n\n  Letter from the wali nagari  ",
+            service_days="5",
+            position="9",
+            code="HACK",
+        ),
+    )
+    assert response.status_code == 303
+    kk = DocumentType.get_by_id(kk.id)
+    assert (kk.code, kk.name_id, kk.service_days, kk.position) == (
+        "KK",
+        "Kartu Keluarga",
+        5,
+        9,
+    )
+    assert kk.requirements("en") == ["Old family card", "Letter from the wali nagari"]
+    [event] = AdminEvent.select().where(AdminEvent.action == "document_type.update")
+    changed = json.loads(event.details)
+    assert changed["service_days"] == [3, 5] and "code" not in changed
+    # Residents see the change on the application form.
+    apply_page = english(app.test_client()).get("/apply").get_data(as_text=True)
+    assert "Usually ready in 5 working days" in apply_page
+
+
+def test_a_deactivated_type_is_no_longer_offered_to_residents(app, admin):
+    kia = DocumentType.get(DocumentType.code == "KIA")
+    admin.post(
+        f"/staff/admin/types/{kia.id}",
+        data=type_form(name_id=kia.name_id, name_en=kia.name_en, active=None),
+    )
+    assert not DocumentType.get_by_id(kia.id).active
+    assert 'value="KIA"' not in english(app.test_client()).get("/apply").get_data(
+        as_text=True
+    )
+
+
+def test_add_a_new_document_type(app, admin):
+    response = admin.post(
+        "/staff/admin/types/new",
+        data=type_form(
+            code="sktt",
+            name_id="Surat Keterangan Tinggal Sementara",
+            name_en="Temporary Stay Letter",
+            service_days="2",
+            position="7",
+        ),
+    )
+    assert response.status_code == 303
+    new = DocumentType.get(DocumentType.code == "SKTT")
+    assert new.active and new.service_days == 2
+    assert AdminEvent.get(AdminEvent.action == "document_type.create").target == "SKTT"
+    duplicate = admin.post("/staff/admin/types/new", data=type_form(code="KK"))
+    assert duplicate.status_code == 400
+    assert "There is already a document type with this code." in duplicate.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"service_days": "0"}, "Enter a number from 1 to 90."),
+        ({"service_days": "soon"}, "Enter a whole number."),
+        ({"name_en": ""}, "This field is required."),
+        ({"code": "K K"}, "Use 2 to 16 capital letters"),
+    ],
+)
+def test_document_type_form_refuses_bad_values(app, admin, values, message):
+    response = admin.post(
+        "/staff/admin/types/new", data=type_form(**{"code": "NEWTYPE", **values})
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert not DocumentType.select().where(DocumentType.code == "NEWTYPE").exists()
+
+
+def test_office_settings_are_saved_and_recorded(app, admin):
+    response = admin.post(
+        "/staff/admin/office",
+        data=office_form(
+            office_name="Disdukcapil Sijunjung",
+            whatsapp="0812 1111 2222",
+            public_base_url="https://dukcapil.example.go.id/",
+            timezone="Asia/Makassar",
+            retention_days="180",
+            areas="Koto VII\n\n Sijunjung \nKoto VII",
+            kiosk_idle_warning_seconds="45",
+            kiosk_idle_reset_seconds="75",
+        ),
+    )
+    assert response.status_code == 303
+    office = OfficeSettings.current()
+    assert office.office_name == "Disdukcapil Sijunjung"
+    assert office.whatsapp == "+6281211112222"
+    assert office.public_base_url == "https://dukcapil.example.go.id"
+    assert office.timezone == "Asia/Makassar"
+    assert office.area_list() == ["Koto VII", "Sijunjung"]
+    assert (office.kiosk_idle_warning_seconds, office.kiosk_idle_reset_seconds) == (
+        45,
+        75,
+    )
+    event = AdminEvent.get(AdminEvent.action == "office.update")
+    assert json.loads(event.details)["timezone"] == ["Asia/Jakarta", "Asia/Makassar"]
+    # QR codes and receipts now use the new public address.
+    submission = make_submission()
+    receipt = english(app.test_client()).get(f"/t/{submission.number}/receipt")
+    assert "https://dukcapil.example.go.id/" in receipt.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"public_base_url": "ftp://example.org"},
+            "Enter an address starting with https://",
+        ),
+        (
+            {"public_base_url": "dukcapil.example"},
+            "Enter an address starting with https://",
+        ),
+        (
+            {"public_base_url": "https://example.org/?a=1"},
+            "Leave out everything after the path.",
+        ),
+        (
+            {"public_base_url": "https://" + "very-long-name." * 8 + "example.go.id"},
+            "too long for the QR code",
+        ),
+        ({"timezone": "Mars/Olympus"}, "Enter a time zone name such as Asia/Jakarta."),
+        (
+            {"timezone": "../../etc/passwd"},
+            "Enter a time zone name such as Asia/Jakarta.",
+        ),
+        ({"retention_days": "5"}, "Enter a number from 30 to 3650."),
+        ({"areas": " \n "}, "Enter at least one district."),
+        ({"whatsapp": "12345"}, "Enter an Indonesian number"),
+        (
+            {"kiosk_idle_warning_seconds": "90", "kiosk_idle_reset_seconds": "60"},
+            "Starting over must come after the warning.",
+        ),
+        ({"office_name": ""}, "This field is required."),
+    ],
+)
+def test_office_settings_refuse_bad_values(app, admin, values, message):
+    before = OfficeSettings.current()
+    response = admin.post("/staff/admin/office", data=office_form(**values))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    after = OfficeSettings.current()
+    assert (after.public_base_url, after.timezone) == (
+        before.public_base_url,
+        before.timezone,
+    )
+    assert not AdminEvent.select().where(AdminEvent.action == "office.update").exists()
+
+
+def test_saving_unchanged_settings_records_nothing(app, admin):
+    response = admin.post("/staff/admin/office", data=office_form())
+    assert response.status_code == 303
+    assert "Nothing was changed." in admin.get("/staff/admin/office").get_data(
+        as_text=True
+    )
+    assert AdminEvent.select().count() == 0
+
+
+def test_register_a_kiosk_with_a_random_token_and_its_start_address(app, admin):
+    response = admin.post(
+        "/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "58"}
+    )
+    assert response.status_code == 303
+    kiosk = KioskDevice.get(KioskDevice.name == "Lobby")
+    assert kiosk.paper_width == 58 and kiosk.active
+    assert len(kiosk.token) >= 32
+    page = admin.get("/staff/admin/kiosks").get_data(as_text=True)
+    assert f"http://localhost/kiosk?k={kiosk.token}" in page
+    browser = english(app.test_client())
+    browser.get(f"/kiosk?k={kiosk.token}")  # the kiosk remembers its token
+    assert browser.get("/kiosk").status_code == 200
+    admin.post("/staff/admin/kiosks", data={"name": "Upstairs", "paper_width": "80"})
+    assert KioskDevice.get(KioskDevice.name == "Upstairs").token != kiosk.token
+    bad = admin.post("/staff/admin/kiosks", data={"name": "X", "paper_width": "70"})
+    assert bad.status_code == 400
+    assert AdminEvent.select().where(AdminEvent.action == "kiosk.create").count() == 2
+
+
+def test_kiosk_list_counts_requests_per_kiosk_and_deactivation_works(app, admin):
+    admin.post("/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "80"})
+    kiosk = KioskDevice.get()
+    for _ in range(3):
+        make_submission(channel="kiosk", kiosk=kiosk.id)
+    page = admin.get("/staff/admin/kiosks").get_data(as_text=True)
+    assert '<th scope="row">Lobby</th>' in page and "<td>3</td>" in page
+    off = admin.post(f"/staff/admin/kiosks/{kiosk.id}/active", data={"active": "0"})
+    assert off.status_code == 303
+    assert not KioskDevice.get_by_id(kiosk.id).active
+    assert KioskDevice.by_token(kiosk.token) is None
+    browser = english(app.test_client())
+    browser.get(f"/kiosk?k={kiosk.token}")
+    assert browser.get("/kiosk").status_code == 403  # its start address stops working
+    admin.post(f"/staff/admin/kiosks/{kiosk.id}/active", data={"active": "1"})
+    assert KioskDevice.get_by_id(kiosk.id).active
+    actions = [e.action for e in AdminEvent.select().order_by(AdminEvent.id)]
+    assert actions == ["kiosk.create", "kiosk.deactivate", "kiosk.activate"]
+
+
+def test_audit_trail_lists_admin_changes_newest_first(app, admin):
+    admin.post("/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "80"})
+    admin.post("/staff/admin/office", data=office_form(timezone="Asia/Jayapura"))
+    page = admin.get("/staff/admin/audit").get_data(as_text=True)
+    assert page.index("Office settings changed") < page.index("Kiosk registered")
+    assert "Asia/Jakarta → Asia/Jayapura" in page
+    assert "Boss" in page
+
+
+def test_audit_rows_cannot_be_edited_or_deleted(app, admin):
+    admin.post("/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "80"})
+    event = AdminEvent.get()
+    event.action = "something else"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete_instance()
+    with pytest.raises(TypeError):
+        AdminEvent.update(action="x").execute()
+    with pytest.raises(TypeError):
+        AdminEvent.delete().execute()
+    assert AdminEvent.get().action == "kiosk.create"
+
+
+def test_admin_pages_render_in_both_languages(app, admin):
+    for lang, word in (("id", "Pengaturan kantor"), ("en", "Office settings")):
+        page = admin.get(f"/staff/admin?lang={lang}").get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page
+        assert word in page  # Indonesian needs the merged catalog

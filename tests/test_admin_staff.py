@@ -1,0 +1,187 @@
+"""Admin: staff accounts (create, role, deactivate, reset password, unlock)."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from kiosk import accounts
+from kiosk.models import AdminEvent, StaffMember
+from tests.support.staff import (  # noqa: F401
+    PASSWORD,
+    english,
+    fast_passwords,
+    make_staff,
+    sign_in,
+    staff_client,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+
+@pytest.fixture
+def admin(app):
+    return staff_client(app, "boss", role="admin")
+
+
+def member(username):
+    return StaffMember.get(StaffMember.username == username)
+
+
+def events(action):
+    return list(AdminEvent.select().where(AdminEvent.action == action))
+
+
+def edit(client, username, **values):
+    data = {
+        "display_name": values.get("display_name", username.title()),
+        "role": values.get("role", "staff"),
+    }
+    if values.get("active", True):
+        data["active"] = "y"
+    return client.post(f"/staff/admin/staff/{member(username).id}", data=data)
+
+
+def test_admin_creates_an_account_that_can_sign_in(app, admin):
+    response = admin.post(
+        "/staff/admin/staff",
+        data={
+            "username": "Rina",
+            "display_name": "Rina Wati",
+            "role": "staff",
+            "password": "ten chars ok",
+            "password_again": "ten chars ok",
+        },
+    )
+    assert response.status_code == 303
+    assert "Account rina created." in admin.get("/staff/admin/staff").get_data(
+        as_text=True
+    )
+    created = member("rina")
+    assert (created.role, created.display_name) == ("staff", "Rina Wati")
+    [event] = events("staff.create")
+    assert (event.staff.username, event.target) == ("boss", "rina")
+    assert "ten chars" not in event.details  # never a password in the trail
+    assert (
+        sign_in(english(app.test_client()), "rina", "ten chars ok").status_code == 303
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"password": "short", "password_again": "short"},
+            "Use at least 10 characters.",
+        ),
+        ({"password_again": "something else"}, "The two passwords differ."),
+        ({"username": "boss"}, "There is already an account with this username."),
+        ({"username": "no spaces"}, "Use 2 to 64 lower-case letters"),
+        ({"display_name": ""}, "This field is required."),
+    ],
+)
+def test_account_creation_refuses_bad_input(app, admin, values, message):
+    data = {
+        "username": "rina",
+        "display_name": "Rina",
+        "role": "staff",
+        "password": "ten chars ok",
+        "password_again": "ten chars ok",
+        **values,
+    }
+    response = admin.post("/staff/admin/staff", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert StaffMember.select().count() == 1
+
+
+def test_role_change_and_deactivation_are_recorded(app, admin):
+    make_staff("rina")
+    assert edit(admin, "rina", role="admin").status_code == 303
+    assert member("rina").role == "admin"
+    assert edit(admin, "rina", role="admin", active=False).status_code == 303
+    assert not member("rina").active
+    details = [json.loads(e.details) for e in events("staff.update")]
+    assert details == [{"role": ["staff", "admin"]}, {"active": [True, False]}]
+
+
+def test_deactivating_an_account_ends_its_sessions(app, admin):
+    make_staff("rina")
+    rina = english(app.test_client())
+    sign_in(rina, "rina")
+    assert rina.get("/staff").status_code == 200
+    edit(admin, "rina", active=False)
+    assert rina.get("/staff").status_code == 303
+    assert sign_in(rina, "rina").status_code == 422
+
+
+def test_the_last_active_admin_cannot_be_removed(app, admin):
+    demote = edit(admin, "boss", role="staff")
+    assert demote.status_code == 400
+    assert "This is the last active administrator" in demote.get_data(as_text=True)
+    deactivate = edit(admin, "boss", role="admin", active=False)
+    assert deactivate.status_code == 400
+    assert member("boss").role == "admin" and member("boss").active
+    # With a second admin, the first may step down.
+    make_staff("second", role="admin")
+    assert edit(admin, "boss", role="staff").status_code == 303
+    assert member("boss").role == "staff"
+    # A deactivated admin does not count.
+    StaffMember.update(active=False).where(StaffMember.username == "boss").execute()
+    third = staff_client(app, "third", role="admin")
+    assert edit(third, "second", role="staff").status_code == 303
+    assert edit(third, "third", role="staff").status_code == 400
+
+
+def test_reset_password_replaces_it_unlocks_and_ends_sessions(app, admin):
+    make_staff("rina")
+    rina = english(app.test_client())
+    sign_in(rina, "rina")
+    StaffMember.update(failed_logins=5, locked_until=dt.datetime(2099, 1, 1)).where(
+        StaffMember.username == "rina"
+    ).execute()
+    page = admin.get(f"/staff/admin/staff/{member('rina').id}").get_data(as_text=True)
+    assert "Unlock now" in page
+    response = admin.post(
+        f"/staff/admin/staff/{member('rina').id}/password",
+        data={"password": "a new secret!", "password_again": "a new secret!"},
+    )
+    assert response.status_code == 303
+    after = member("rina")
+    assert accounts.password_matches(after, "a new secret!")
+    assert (after.failed_logins, after.locked_until) == (0, None)
+    assert rina.get("/staff").status_code == 303  # the old session is over
+    assert sign_in(rina, "rina", PASSWORD).status_code == 422
+    assert sign_in(rina, "rina", "a new secret!").status_code == 303
+    assert len(events("staff.password_reset")) == 1
+
+
+def test_short_reset_password_is_refused(app, admin):
+    make_staff("rina")
+    response = admin.post(
+        f"/staff/admin/staff/{member('rina').id}/password",
+        data={"password": "short", "password_again": "short"},
+    )
+    assert response.status_code == 400
+    assert "Use at least 10 characters." in response.get_data(as_text=True)
+    assert accounts.password_matches(member("rina"), PASSWORD)
+
+
+def test_unlock_lifts_a_lock_out(app, admin):
+    make_staff("rina")
+    StaffMember.update(failed_logins=5, locked_until=dt.datetime(2099, 1, 1)).where(
+        StaffMember.username == "rina"
+    ).execute()
+    response = admin.post(f"/staff/admin/staff/{member('rina').id}/unlock")
+    assert response.status_code == 303
+    assert member("rina").locked_until is None
+    assert sign_in(english(app.test_client()), "rina").status_code == 303
+    assert len(events("staff.unlock")) == 1
+
+
+def test_staff_list_shows_roles_and_state(app, admin):
+    make_staff("rina")
+    StaffMember.update(active=False).where(StaffMember.username == "rina").execute()
+    page = admin.get("/staff/admin/staff").get_data(as_text=True)
+    assert "Switched off" in page and "Administrator" in page
+    assert admin.get("/staff/admin/staff/999").status_code == 404

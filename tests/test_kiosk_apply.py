@@ -1,0 +1,246 @@
+"""Applying at a kiosk over HTTP: one question per screen, answers carried in
+the form, the shared validation, and a request recorded as channel kiosk."""
+
+import re
+
+import pytest
+
+from kiosk import kiosk_mode
+from kiosk.models import DocumentType, KioskDevice, Submission
+from tests.support.kiosk import NIK, answer, hidden_fields, walk_to_check
+
+
+@pytest.fixture
+def device(app):
+    with app.app_context():
+        return KioskDevice.create(
+            name="Lobby kiosk", token="lobby-token", paper_width=80
+        )
+
+
+@pytest.fixture
+def kiosk_client(client, device):
+    client.get("/kiosk?k=lobby-token&lang=en", follow_redirects=True)
+    return client
+
+
+def screen_of(response):
+    """The step a kiosk screen asks (from its hidden `step` field)."""
+    return hidden_fields(response.get_data(as_text=True))["step"]
+
+
+def send(client, check_screen, **extra):
+    return answer(client, check_screen.get_data(as_text=True), consent="y", **extra)
+
+
+def test_screens_come_in_order_one_question_each(kiosk_client):
+    first = kiosk_client.get("/kiosk/apply")
+    assert screen_of(first) == "document_type"
+    assert "Step 1 of 9" in first.text
+    check = walk_to_check(kiosk_client)
+    assert screen_of(check) == "check"
+    assert "Step 9 of 9" in check.text
+
+
+def test_applying_records_channel_kiosk_and_which_kiosk(app, kiosk_client, device):
+    check = walk_to_check(kiosk_client)
+    assert "Siti Aminah" in check.text and NIK in check.text
+    response = send(kiosk_client, check)
+    assert response.status_code == 303
+    number = re.fullmatch(
+        r"/kiosk/receipt/([0-9A-Z]{9})\?new=1", response.headers["Location"]
+    )
+    assert number
+    with app.app_context():
+        stored = Submission.by_number(number.group(1))
+        assert stored.channel == "kiosk"
+        assert stored.kiosk_id == device.id
+        assert stored.recorded_by is None
+        assert stored.applicant_name == "Siti Aminah"
+        assert stored.phone == "+6281234567890"
+        assert stored.language == "en"  # the language chosen on the kiosk
+    receipt = kiosk_client.get(response.headers["Location"])
+    assert "Siti Aminah" not in receipt.text and NIK not in receipt.text
+
+
+def test_the_form_sent_twice_stores_one_request(app, kiosk_client):
+    check = walk_to_check(kiosk_client)
+    first = send(kiosk_client, check)
+    second = send(kiosk_client, check)
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert Submission.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    "step, typed, message",
+    [
+        ("applicant_name", "R2-D2", "The name can only contain letters"),
+        ("nik", "12345", "The NIK must be exactly 16 digits."),
+        (
+            "nik",
+            "1303019913780002",
+            "Digits 7 to 12 of the NIK are not a valid birth date.",
+        ),
+        ("phone", "12345", "Enter an Indonesian phone number"),
+        ("nagari", "", "Enter the village (nagari)."),
+    ],
+)
+def test_each_answer_is_checked_on_its_own_screen(kiosk_client, step, typed, message):
+    response = kiosk_client.get("/kiosk/apply")
+    while screen_of(response) != step:
+        fields = dict(walk_answers()).get(screen_of(response))
+        response = answer(kiosk_client, response.text, **(fields or {}))
+    wrong = answer(kiosk_client, response.text, **{step: typed})
+    assert wrong.status_code == 400
+    assert screen_of(wrong) == step
+    assert message in wrong.text
+    assert 'aria-invalid="true"' in wrong.text
+    assert wrong.text.count("<title>Error:") == 1
+
+
+def walk_answers():
+    return [
+        ("document_type", {"document_type": "KK"}),
+        ("requirements", {}),
+        ("applicant_name", {"applicant_name": "Siti Aminah"}),
+        ("nik", {"nik": NIK}),
+        ("phone", {"phone": ""}),
+        ("kecamatan", {"kecamatan": "Sijunjung"}),
+        ("nagari", {"nagari": "Muaro"}),
+    ]
+
+
+def test_unknown_document_or_district_is_refused(kiosk_client):
+    first = kiosk_client.get("/kiosk/apply")
+    response = answer(kiosk_client, first.text, document_type="PASSPORT")
+    assert response.status_code == 400
+    assert screen_of(response) == "document_type"
+    assert "Choose the document you need." in response.text
+
+
+def test_back_returns_to_the_previous_screen_keeping_every_answer(kiosk_client):
+    check = walk_to_check(kiosk_client)
+    back = answer(kiosk_client, check.text, back="1")
+    assert screen_of(back) == "note"
+    back = answer(kiosk_client, back.text, back="1")
+    assert screen_of(back) == "nagari"
+    assert 'value="Muaro"' in back.text
+    assert hidden_fields(back.text)["nik"] == NIK
+
+
+def test_changing_an_answer_goes_back_to_the_check_screen(kiosk_client):
+    check = walk_to_check(kiosk_client)
+    nik_screen = answer(kiosk_client, check.text, change="nik")
+    assert screen_of(nik_screen) == "nik"
+    assert f'value="{NIK}"' in nik_screen.text
+    corrected = answer(kiosk_client, nik_screen.text, nik="1303015203850417")
+    assert screen_of(corrected) == "check"
+    assert "1303015203850417" in corrected.text
+
+
+def test_a_new_document_shows_its_requirements_before_the_check_screen(kiosk_client):
+    check = walk_to_check(kiosk_client)
+    choose = answer(kiosk_client, check.text, change="document_type")
+    requirements = answer(kiosk_client, choose.text, document_type="AKL")
+    assert screen_of(requirements) == "requirements"
+    assert "Birth letter from the hospital" in requirements.text
+    assert screen_of(answer(kiosk_client, requirements.text)) == "check"
+
+
+def test_language_for_messages_can_be_changed_from_the_check_screen(app, kiosk_client):
+    check = walk_to_check(kiosk_client)
+    assert "English" in check.text
+    language = answer(kiosk_client, check.text, change="language")
+    assert screen_of(language) == "language"
+    back_at_check = answer(kiosk_client, language.text, language="id")
+    assert screen_of(back_at_check) == "check"
+    response = send(kiosk_client, back_at_check)
+    with app.app_context():
+        assert Submission.select().get().language == "id"
+        assert response.status_code == 303
+
+
+def test_sending_without_consent_asks_for_it(app, kiosk_client):
+    check = walk_to_check(kiosk_client)
+    response = answer(kiosk_client, check.text, send="1")
+    assert response.status_code == 400
+    assert screen_of(response) == "check"
+    assert "Confirm that the details are correct" in response.text
+    with app.app_context():
+        assert Submission.select().count() == 0
+
+
+def test_a_tampered_answer_is_caught_before_sending(app, kiosk_client):
+    check = walk_to_check(kiosk_client)
+    data = hidden_fields(check.text)
+    data.update(nik="0000000000000000", consent="y")
+    response = kiosk_client.post("/kiosk/apply", data=data)
+    assert response.status_code == 400
+    assert screen_of(response) == "nik"
+    with app.app_context():
+        assert Submission.select().count() == 0
+
+
+def test_a_document_type_withdrawn_meanwhile_is_asked_again(app, kiosk_client):
+    check = walk_to_check(kiosk_client)
+    with app.app_context():
+        DocumentType.update(active=False).where(DocumentType.code == "KK").execute()
+    response = send(kiosk_client, check)
+    assert response.status_code == 400
+    assert screen_of(response) == "document_type"
+
+
+def test_unknown_step_starts_the_questions_again(kiosk_client):
+    response = kiosk_client.post("/kiosk/apply", data={"step": "admin"})
+    assert response.status_code == 200
+    assert screen_of(response) == "document_type"
+
+
+def test_every_text_question_has_its_keyboard_and_no_autofill(kiosk_client):
+    response = kiosk_client.get("/kiosk/apply")
+    seen = {}
+    for step, fields in walk_answers() + [("note", {"note": ""})]:
+        assert screen_of(response) == step
+        if step in kiosk_mode.TEXT_STEPS:
+            kind, _ = kiosk_mode.KEYBOARDS[step]
+            field = re.search(
+                rf'<(?:input|textarea)[^>]*\bid="{step}"[^>]*>', response.text
+            )
+            assert field, step
+            assert 'autocomplete="off"' in field.group(0)
+            assert f'data-keyboard="{kind}"' in field.group(0)
+            assert f'data-keyboard-for="{step}"' in response.text
+            seen[step] = kind
+        response = answer(kiosk_client, response.text, **fields)
+    assert seen == {
+        "applicant_name": "letters",
+        "nik": "digits",
+        "phone": "digits",
+        "nagari": "text",
+        "note": "text",
+    }
+
+
+def test_keyboard_keys_are_buttons_with_names(kiosk_client):
+    page = kiosk_client.get("/kiosk/status?lang=en").text
+    keys = re.findall(r"<button[^>]*class=\"kiosk-key[^\"]*\"[^>]*>", page)
+    assert len(keys) >= 26 + 10 + 3
+    assert all('type="button"' in key for key in keys)
+    assert 'data-action="backspace">' in page and "Backspace" in page
+    assert 'data-action="clear">' in page and "Clear" in page
+    assert 'data-action="done">' in page
+
+
+def test_kiosk_steps_work_with_csrf_protection(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        KioskDevice.create(name="Lobby kiosk", token="lobby-token")
+    client = app.test_client()
+    client.get("/kiosk?k=lobby-token")
+    check = walk_to_check(client)
+    assert "csrf_token" in hidden_fields(check.text)
+    assert send(client, check).status_code == 303
+    refused = client.post("/kiosk/apply", data={"step": "document_type"})
+    assert refused.status_code == 400
+    assert "data-kiosk-screen" in refused.text  # the kiosk's own error screen

@@ -1,0 +1,114 @@
+"""`flask --app wsgi staff create|reset-password`: the first admin and lost passwords."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import accounts
+from kiosk.models import AdminEvent, StaffMember
+from tests.support.staff import english, fast_passwords, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_create_admin_from_stdin(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "Boss", "--admin", "--password-stdin"],
+        input="a long enough secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created admin account 'boss'." in result.output
+    member = StaffMember.get(StaffMember.username == "boss")
+    assert member.role == "admin"
+    assert member.password_hash.startswith("scrypt:")
+    assert accounts.password_matches(member, "a long enough secret")
+    event = AdminEvent.get(AdminEvent.action == "staff.create")
+    assert (event.staff_id, event.target) == (None, "boss")
+    client = english(app.test_client())
+    assert sign_in(client, "boss", "a long enough secret").status_code == 303
+
+
+def test_create_prompts_for_the_password_twice(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "clerk"],
+        input="first try typed\nsecond differs!\nsame password 1\nsame password 1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Repeat for confirmation") == 2
+    assert "do not match" in result.output  # asked again after a mismatch
+    member = StaffMember.get(StaffMember.username == "clerk")
+    assert member.role == "staff"
+    assert accounts.password_matches(member, "same password 1")
+
+
+def test_create_refuses_a_short_password(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "boss", "--admin", "--password-stdin"],
+        input="short\n",
+    )
+    assert result.exit_code != 0
+    assert "use at least 10 characters" in result.output
+    assert not StaffMember.select().where(StaffMember.username == "boss").exists()
+
+
+def test_create_refuses_a_duplicate_username(app, runner):
+    args = ["staff", "create", "boss", "--admin", "--password-stdin"]
+    assert runner.invoke(args=args, input="a long enough secret\n").exit_code == 0
+    again = runner.invoke(args=args, input="another long secret\n")
+    assert again.exit_code != 0
+    assert "a staff member with that username exists" in again.output
+    assert StaffMember.select().count() == 1
+
+
+def test_reset_password_unlocks_and_replaces_the_password(app, runner):
+    runner.invoke(
+        args=["staff", "create", "boss", "--admin", "--password-stdin"],
+        input="a long enough secret\n",
+    )
+    far_future = dt.datetime(2099, 1, 1)
+    StaffMember.update(failed_logins=5, locked_until=far_future).execute()
+    result = runner.invoke(
+        args=["staff", "reset-password", "boss", "--password-stdin"],
+        input="a brand new secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    member = StaffMember.get(StaffMember.username == "boss")
+    assert (member.failed_logins, member.locked_until) == (0, None)
+    assert accounts.password_matches(member, "a brand new secret")
+    unknown = runner.invoke(
+        args=["staff", "reset-password", "nobody", "--password-stdin"],
+        input="a brand new secret\n",
+    )
+    assert unknown.exit_code != 0
+    assert "No staff member" in unknown.output
+
+
+def test_the_real_command_line_creates_the_first_admin(
+    make_app, database_url, tmp_path
+):
+    make_app()  # creates the tables
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        KIOSK_INSTANCE_PATH=str(tmp_path / "cli-instance"),
+        KIOSK_DATABASE_URL=database_url,
+        KIOSK_SECRET_KEY="cli-test",
+    )
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "create"]
+    done = subprocess.run(
+        [*command, "first", "--admin", "--password-stdin"],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Created admin account 'first'." in done.stdout
+    assert StaffMember.get(StaffMember.username == "first").role == "admin"

@@ -1,0 +1,233 @@
+"""A request's staff page: details, timeline and status changes (SPEC §6)."""
+
+import re
+
+import pytest
+
+from kiosk.models import StatusEvent, Submission
+from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
+    english,
+    fast_passwords,
+    htmx_headers,
+    make_staff,
+    make_submission,
+    staff_client,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+
+@pytest.fixture
+def clerk(app):
+    return staff_client(app, "clerk")
+
+
+def move(client, submission, target, version=None, htmx=False, **notes):
+    data = {
+        "target": target,
+        "version": str(submission.version if version is None else version),
+        "public_note": notes.get("public_note", ""),
+        "internal_note": notes.get("internal_note", ""),
+    }
+    headers = htmx_headers("request") if htmx else {}
+    return client.post(f"/staff/s/{submission.number}/move", data=data, headers=headers)
+
+
+def buttons(html):
+    return re.findall(r'name="target" value="(\w+)"', html)
+
+
+def current(submission):
+    return Submission.get_by_id(submission.id)
+
+
+def test_detail_shows_the_applicant_only_here_with_timeline(app, clerk):
+    submission = make_submission(
+        name="Siti Rahmawati", nik="1303015501900002", phone="+6281298765432"
+    )
+    page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
+    for text in ("Siti Rahmawati", "1303015501900002", "+6281298765432", "Muaro"):
+        assert text in page
+    assert "The applicant, via Website" in page
+    public = english(app.test_client()).get(f"/t/{submission.number}")
+    assert "Siti Rahmawati" not in public.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (None, ["verifying", "rejected"]),
+        ("verifying", ["processing", "needs_info", "rejected"]),
+        ("needs_info", ["verifying", "rejected"]),
+        ("processing", ["ready", "needs_info"]),
+        ("ready", ["completed"]),
+        ("completed", []),
+        ("rejected", []),
+    ],
+)
+def test_only_the_allowed_next_statuses_have_buttons(app, clerk, status, allowed):
+    submission = make_submission(status=status)
+    page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
+    assert buttons(page) == allowed
+    if not allowed:
+        assert "its status cannot change any more" in page
+
+
+def test_move_applies_and_records_who_when_and_both_notes(app, clerk):
+    submission = make_submission()
+    response = move(
+        clerk,
+        submission,
+        "verifying",
+        public_note="Berkas sedang diperiksa.",
+        internal_note="KK lama difotokopi.",
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/staff/s/{submission.number}"
+    after = current(submission)
+    assert (after.status, after.version) == ("verifying", submission.version + 1)
+    event = StatusEvent.select().order_by(StatusEvent.id.desc()).get()
+    assert (event.from_status, event.to_status) == ("submitted", "verifying")
+    assert event.staff.username == "clerk"
+    assert event.public_note == "Berkas sedang diperiksa."
+    assert event.internal_note == "KK lama difotokopi."
+    page = clerk.get(response.headers["Location"]).get_data(as_text=True)
+    assert "is now “Being checked”" in page  # the confirmation
+    assert "Clerk" in page and "KK lama difotokopi." in page
+    public = (
+        english(app.test_client()).get(f"/t/{submission.number}").get_data(as_text=True)
+    )
+    assert "Berkas sedang diperiksa." in public
+    assert "KK lama difotokopi." not in public
+
+
+def test_move_with_htmx_returns_the_updated_panel(app, clerk):
+    submission = make_submission()
+    response = move(clerk, submission, "verifying", htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="request"')
+    assert "<html" not in html
+    assert "is now “Being checked”" in html
+    assert "data-announce" in html and "data-focus-scan" in html
+    assert buttons(html) == ["processing", "needs_info", "rejected"]
+    assert f'name="version" value="{submission.version + 1}"' in html
+    full = clerk.get(f"/staff/s/{submission.number}")
+    fragment = clerk.get(
+        f"/staff/s/{submission.number}", headers=htmx_headers("request")
+    )
+    assert full.get_data(as_text=True).startswith("<!doctype html>")
+    assert fragment.get_data(as_text=True).lstrip().startswith('<div id="request"')
+
+
+@pytest.mark.parametrize(
+    ("status", "target"), [(None, "rejected"), ("verifying", "needs_info")]
+)
+def test_a_reason_is_required_for_needs_info_and_rejected(app, clerk, status, target):
+    submission = make_submission(status=status)
+    refused = move(clerk, submission, target, htmx=True, internal_note="kept")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "it is required for" in html
+    assert ">kept</textarea>" in html  # the clerk's typing survives
+    assert current(submission).status == submission.status
+    accepted = move(
+        clerk, submission, target, public_note="Bawa surat pengantar wali nagari."
+    )
+    assert accepted.status_code == 303
+    assert current(submission).status == target
+    public = (
+        english(app.test_client()).get(f"/t/{submission.number}").get_data(as_text=True)
+    )
+    assert "Bawa surat pengantar wali nagari." in public
+
+
+@pytest.mark.parametrize(
+    ("status", "target"),
+    [
+        (None, "ready"),
+        ("ready", "rejected"),
+        ("completed", "verifying"),
+        (None, "bogus"),
+    ],
+)
+def test_the_server_refuses_moves_the_workflow_does_not_allow(
+    app, clerk, status, target
+):
+    submission = make_submission(status=status)
+    before = StatusEvent.select().count()
+    response = move(clerk, submission, target, public_note="reason")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "cannot be moved to" in html or "Choose one of the status buttons" in html
+    assert current(submission).status == submission.status
+    assert StatusEvent.select().count() == before
+
+
+def test_a_change_from_a_stale_page_is_refused_as_a_conflict(app, clerk):
+    submission = make_submission()
+    loaded_version = submission.version
+    # A colleague moves it first.
+    colleague = make_staff("colleague")
+    from kiosk import submissions
+
+    submissions.move(submission, "verifying", version=loaded_version, staff=colleague)
+    stale = move(
+        clerk,
+        submission,
+        "rejected",
+        version=loaded_version,
+        htmx=True,
+        public_note="Dokumen tidak lengkap.",
+        internal_note="catatan saya",
+    )
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Someone else changed this request" in html
+    assert "it is now “Being checked”" in html
+    assert (
+        "Dokumen tidak lengkap.</textarea>" in html
+        and "catatan saya</textarea>" in html
+    )
+    assert buttons(html) == ["processing", "needs_info", "rejected"]  # current state
+    after = current(submission)
+    assert (after.status, after.version) == ("verifying", loaded_version + 1)
+    assert StatusEvent.select().where(StatusEvent.to_status == "rejected").count() == 0
+    # The refreshed form carries the new version: sending again now applies.
+    assert f'name="version" value="{loaded_version + 1}"' in html
+    again = move(
+        clerk,
+        submission,
+        "rejected",
+        version=loaded_version + 1,
+        public_note="Tidak lengkap.",
+    )
+    assert again.status_code == 303
+    assert current(submission).status == "rejected"
+
+
+def test_a_stale_full_page_post_also_gets_the_conflict_page(app, clerk):
+    submission = make_submission(status="verifying")
+    response = move(clerk, submission, "processing", version=submission.version - 1)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert html.startswith("<!doctype html>") and "Someone else changed" in html
+    assert current(submission).status == "verifying"
+
+
+def test_notes_that_are_too_long_are_refused_and_kept(app, clerk):
+    submission = make_submission()
+    response = move(clerk, submission, "verifying", public_note="x" * 1001)
+    assert response.status_code == 422
+    assert "1000 characters or fewer" in response.get_data(as_text=True)
+    assert current(submission).status == "submitted"
+
+
+def test_detail_of_an_unknown_number_is_a_404_and_numbers_are_forgiving(app, clerk):
+    submission = make_submission()
+    missing = clerk.get("/staff/s/000000000")
+    assert missing.status_code == 404
+    assert "Request not found" in missing.get_data(as_text=True)
+    lower = clerk.get(f"/staff/s/{submission.number.lower()}")
+    assert lower.status_code == 301
+    assert lower.headers["Location"].endswith(f"/staff/s/{submission.number}")

@@ -1,0 +1,114 @@
+"""Every staff page, in both languages: title, language, unique ids, no English left."""
+
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from kiosk.models import KioskDevice
+from tests.support.staff import fast_passwords, make_submission, staff_client  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+
+class PageFacts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = Counter()
+        self.lang = None
+        self.title = ""
+        self.text = []
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids[attrs["id"]] += 1
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag in ("title", "script", "style"):
+            self._in = tag
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in is None:
+            self.text.append(data)
+
+
+def facts(html):
+    parser = PageFacts()
+    parser.feed(html)
+    parser.text = " ".join(" ".join(parser.text).split())
+    return parser
+
+
+def staff_pages(app):
+    submission = make_submission(status="ready")
+    recorded = make_submission(channel="whatsapp", staff=None)
+    KioskDevice.create(name="Lobby", token="t" * 32)
+    from kiosk.models import StaffMember, Submission
+
+    boss = StaffMember.get(StaffMember.username == "boss")
+    Submission.update(recorded_by=boss).where(Submission.id == recorded.id).execute()
+    return [
+        "/staff",
+        "/staff?status=open&q=andi&overdue=1",
+        "/staff/today",
+        "/staff/new",
+        f"/staff/new/{recorded.number}",
+        f"/staff/s/{submission.number}",
+        "/staff/scan?number=123",
+        "/staff/admin",
+        "/staff/admin/staff",
+        f"/staff/admin/staff/{boss.id}",
+        "/staff/admin/types",
+        "/staff/admin/types/1",
+        "/staff/admin/types/new",
+        "/staff/admin/office",
+        "/staff/admin/kiosks",
+        "/staff/admin/audit",
+    ]
+
+
+def _english_messages(app):
+    """English message ids whose Indonesian translation differs, long enough to be
+    unmistakable in a page's text."""
+    from flask_babel import force_locale, get_translations
+
+    with app.test_request_context(), force_locale("id"):
+        catalog = get_translations()._catalog
+    return [
+        key
+        for key, value in catalog.items()
+        if isinstance(key, str) and len(key) > 25 and "%" not in key and value != key
+    ]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_staff_page_has_a_title_its_language_and_unique_ids(app, lang):
+    admin = staff_client(app, "boss", role="admin")
+    english_messages = _english_messages(app)
+    assert len(english_messages) > 50  # the Indonesian catalog is loaded
+    for path in staff_pages(app):
+        sep = "&" if "?" in path else "?"
+        response = admin.get(f"{path}{sep}lang={lang}")
+        assert response.status_code in (200, 400), path
+        page = facts(response.get_data(as_text=True))
+        assert page.lang == lang, path
+        assert page.title.strip() and not page.title.strip().startswith("–"), path
+        duplicates = [i for i, n in page.ids.items() if n > 1]
+        assert not duplicates, (path, duplicates)
+        if lang == "id":
+            left = [m for m in english_messages if m in page.text]
+            assert not left, (path, left)
+
+
+def test_sign_in_page_has_a_title_and_unique_ids(client):
+    page = facts(client.get("/staff/login").get_data(as_text=True))
+    assert page.title.strip()
+    assert not [i for i, n in page.ids.items() if n > 1]

@@ -1,0 +1,373 @@
+"""The work queue: counts, filters, search, keyset paging and the scan box."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from kiosk import queue, tracking, worklists
+from kiosk.models import DocumentType, Submission, utcnow
+from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
+    fast_passwords,
+    htmx_headers,
+    make_submission,
+    many_submissions,
+    staff_client,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+ROW = re.compile(r'name="selected" value="([0-9A-Z]+):\d+"')
+
+
+def shown(response):
+    """Tracking numbers listed on a queue page, in order."""
+    return ROW.findall(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def clerk(app):
+    return staff_client(app, "clerk")
+
+
+def test_queue_counts_open_requests_and_finished_ones_of_the_last_30_days(app, clerk):
+    make_submission()
+    make_submission()
+    make_submission(status="needs_info")
+    make_submission(status="ready")
+    recent = make_submission(status="completed")
+    old = make_submission(status="completed")
+    make_submission(status="rejected")
+    Submission.update(updated_at=utcnow() - dt.timedelta(days=40)).where(
+        Submission.id == old.id
+    ).execute()
+    counts = worklists.status_counts(utcnow())
+    assert counts["submitted"] == 2
+    assert counts["needs_info"] == 1
+    assert counts["ready"] == 1
+    assert counts["open"] == 4
+    assert counts["completed"] == 1  # the old one is outside the window
+    assert counts["rejected"] == 1
+    page = clerk.get("/staff").get_data(as_text=True)
+    assert 'id="count-open"' in page
+    assert "in the last 30 days" in page
+    # The list itself still shows every completed request when asked for.
+    completed = shown(clerk.get("/staff?status=completed"))
+    assert set(completed) == {recent.number, old.number}
+
+
+def test_status_filter_and_all_open(app, clerk):
+    fresh = make_submission()
+    checking = make_submission(status="verifying")
+    done = make_submission(status="completed")
+    assert shown(clerk.get("/staff?status=verifying")) == [checking.number]
+    assert set(shown(clerk.get("/staff?status=open"))) == {
+        fresh.number,
+        checking.number,
+    }
+    assert set(shown(clerk.get("/staff"))) == {
+        fresh.number,
+        checking.number,
+        done.number,
+    }
+    # Unknown values are ignored rather than breaking the page.
+    assert len(shown(clerk.get("/staff?status=bogus&channel=fax&order=x"))) == 3
+
+
+def test_document_type_and_channel_filters(app, clerk):
+    kk_web = make_submission(code="KK", channel="web")
+    ktp_whatsapp = make_submission(code="KTP", channel="whatsapp")
+    assert shown(clerk.get("/staff?document_type=KTP")) == [ktp_whatsapp.number]
+    assert shown(clerk.get("/staff?document_type=kk")) == [kk_web.number]
+    assert shown(clerk.get("/staff?channel=whatsapp")) == [ktp_whatsapp.number]
+    assert shown(clerk.get("/staff?channel=web&document_type=KTP")) == []
+    assert shown(clerk.get("/staff?document_type=NOPE")) == []
+
+
+def test_date_range_uses_the_office_calendar_day(app, clerk):
+    # 18:00 UTC on the 10th is 01:00 on the 11th in Jakarta.
+    late = make_submission(created_at=dt.datetime(2026, 11, 10, 18, 0))
+    early = make_submission(created_at=dt.datetime(2026, 11, 10, 2, 0))
+    assert shown(clerk.get("/staff?date_from=2026-11-11")) == [late.number]
+    assert shown(clerk.get("/staff?date_to=2026-11-10")) == [early.number]
+    both = clerk.get("/staff?date_from=2026-11-10&date_to=2026-11-11")
+    assert set(shown(both)) == {late.number, early.number}
+    bad = clerk.get("/staff?date_from=10-11-2026")
+    assert "A date was not understood" in bad.get_data(as_text=True)
+    assert len(shown(bad)) == 2
+
+
+def test_overdue_filter_shows_open_requests_past_their_date(app, clerk):
+    today = dt.date.today()
+    late = make_submission(due_date=today - dt.timedelta(days=2))
+    make_submission(due_date=today + dt.timedelta(days=2))
+    finished_late = make_submission(status="completed")
+    Submission.update(due_date=today - dt.timedelta(days=9)).where(
+        Submission.id == finished_late.id
+    ).execute()
+    response = clerk.get("/staff?overdue=1")
+    assert shown(response) == [late.number]
+    assert "Overdue" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{display}",
+        "{lower}",
+        "https://dukcapil.example/t/{number}",
+        "  {spaced} ",
+    ],
+)
+def test_search_by_tracking_number_in_any_form(app, clerk, query):
+    wanted = make_submission(name="Andi Saputra")
+    make_submission(name="Rina Wati")
+    number = wanted.number
+    text = query.format(
+        display=tracking.display(number),
+        lower=number.lower(),
+        number=number,
+        spaced=" ".join(number),
+    )
+    assert shown(clerk.get("/staff", query_string={"q": text})) == [number]
+
+
+def test_search_by_name_prefix_ignores_case(app, clerk):
+    andi = make_submission(name="Andi Saputra")
+    andini = make_submission(name="Andini Putri")
+    make_submission(name="Budi Andi")
+    assert set(shown(clerk.get("/staff?q=andi"))) == {andi.number, andini.number}
+    assert shown(clerk.get("/staff?q=ANDI+SAP")) == [andi.number]
+    assert shown(clerk.get("/staff?q=andi+s")) == [andi.number]
+    assert shown(clerk.get("/staff?q=zulkifli")) == []
+
+
+def test_search_by_nik_and_by_phone_in_any_format(app, clerk):
+    wanted = make_submission(nik="1303015501900002", phone="+6281298765432")
+    make_submission(phone="+6281200000001")
+    assert shown(clerk.get("/staff?q=1303015501900002")) == [wanted.number]
+    assert shown(clerk.get("/staff?q=1303 0155 0190 0002")) == [wanted.number]
+    for phone in ("081298765432", "+62 812-9876-5432", "6281298765432"):
+        assert shown(clerk.get("/staff", query_string={"q": phone})) == [wanted.number]
+
+
+def test_search_explains_a_mistyped_number(app, clerk):
+    wanted = make_submission()
+    typo = wanted.number[:-1] + ("0" if wanted.number[-1] != "0" else "1")
+    response = clerk.get("/staff", query_string={"q": typo})
+    assert "typing mistake" in response.get_data(as_text=True)
+    assert shown(response) == []
+    digits = clerk.get("/staff?q=12345")
+    assert "Type a whole NIK" in digits.get_data(as_text=True)
+
+
+def test_newest_or_oldest_first(app, clerk):
+    start = dt.datetime(2026, 11, 1, 1, 0)
+    first = make_submission(created_at=start)
+    second = make_submission(created_at=start + dt.timedelta(hours=1))
+    assert shown(clerk.get("/staff")) == [second.number, first.number]
+    assert shown(clerk.get("/staff?order=oldest")) == [first.number, second.number]
+
+
+def _walk(client, url, direction="next"):
+    """Follow the pager from `url`; every page's numbers in order."""
+    pages = []
+    while url:
+        response = client.get(url)
+        pages.append(shown(response))
+        link = re.search(
+            rf'id="page-{direction}" rel="\w+" href="([^"]+)"',
+            response.get_data(as_text=True),
+        )
+        url = link.group(1).replace("&amp;", "&") if link else None
+    return pages
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_keyset_pages_cover_every_row_once_even_with_equal_times(app, clerk, order):
+    start = dt.datetime(2026, 10, 1, 0, 0)
+    # Groups of three requests share a creation time: the id breaks the tie.
+    many_submissions(60, start=start, step=dt.timedelta(0))
+    many_submissions(
+        65, start=start + dt.timedelta(minutes=5), step=dt.timedelta(seconds=1)
+    )
+    pages = _walk(clerk, f"/staff?order={order}")
+    assert [len(p) for p in pages] == [50, 50, 25]
+    numbers = [n for page in pages for n in page]
+    assert len(numbers) == len(set(numbers)) == 125
+    rows = {s.number: (s.created_at, s.id) for s in Submission.select()}
+    keys = [rows[n] for n in numbers]
+    assert keys == sorted(keys, reverse=order == "newest")
+    # Back from the last page with "previous page" gives the same pages reversed.
+    last = clerk.get(f"/staff?order={order}").get_data(as_text=True)
+    for _ in range(2):
+        next_url = re.search(r'id="page-next" rel="next" href="([^"]+)"', last).group(1)
+        last = clerk.get(next_url.replace("&amp;", "&")).get_data(as_text=True)
+    previous_url = re.search(
+        r'id="page-previous" rel="prev" href="([^"]+)"', last
+    ).group(1)
+    back = clerk.get(previous_url.replace("&amp;", "&"))
+    assert shown(back) == pages[1]
+
+
+def test_paging_keeps_the_filters(app, clerk):
+    start = dt.datetime(2026, 10, 1, 0, 0)
+    many_submissions(55, start=start, channel="sms")
+    many_submissions(10, start=start, channel="web")
+    pages = _walk(clerk, "/staff?channel=sms")
+    assert [len(p) for p in pages] == [50, 5]
+
+
+def test_a_broken_cursor_shows_the_first_page(app, clerk):
+    many_submissions(3, start=dt.datetime(2026, 10, 1))
+    assert len(shown(clerk.get("/staff?after=garbage"))) == 3
+    assert len(shown(clerk.get("/staff?before=20261301000000000000-5"))) == 3
+
+
+def _plan(sql, params, sort=False):
+    """The database's plan; on PostgreSQL with the alternatives to indexes off, so
+    that a missing index shows as a plan that still scans or sorts."""
+    from kiosk.db import db
+
+    if db.for_update:  # PostgreSQL
+        db.execute_sql(f"SET enable_sort = {'on' if sort else 'off'}")
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            db.execute_sql(f"SET {setting} = off")
+        rows = db.execute_sql("EXPLAIN " + sql, params).fetchall()
+        return "\n".join(row[0] for row in rows)
+    rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    return "\n".join(row[-1] for row in rows)
+
+
+CURSOR = (dt.datetime(2026, 10, 1, 0, 0), 500)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"order": "oldest"},
+        {"status": "verifying"},
+        {"status": "open"},
+        {"document_type": "KTP"},
+        {"channel": "whatsapp"},
+        {"date_from": "2026-10-01", "date_to": "2026-10-31"},
+    ],
+)
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_every_page_is_read_through_an_index_without_sorting(app, args, direction):
+    from kiosk.db import db
+
+    filters = queue.Filters.from_args(args)
+    query = queue.page_query(
+        filters,
+        today=dt.date(2026, 11, 1),
+        zone=dt.UTC,
+        boundary=CURSOR,
+        backwards=direction == "before",
+    )
+    sql, params = query.sql()
+    assert "OFFSET" not in sql.upper()
+    plan = _plan(sql, params)
+    if db.for_update:  # PostgreSQL
+        assert "Index" in plan, plan
+        assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    else:
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("q", "index"),
+    [("andi", "name_key"), ("1303015501900002", "nik"), ("081298765432", "phone")],
+)
+def test_searches_use_their_index(app, q, index):
+    from kiosk.db import db
+
+    filters = queue.Filters.from_args({"q": q})
+    query = queue.filtered(filters, dt.date(2026, 11, 1), dt.UTC)
+    sql, params = query.order_by(Submission.created_at.desc()).limit(51).sql()
+    plan = _plan(sql, params, sort=True)  # a few matches are sorted cheaply
+    if db.for_update:
+        assert "submission_" + index in plan, plan
+    else:
+        assert f"submission_{index}" in plan, plan
+
+
+def test_queue_fragment_for_htmx_and_full_page_otherwise(app, clerk):
+    make_submission(channel="sms")
+    full = clerk.get("/staff?channel=sms")
+    fragment = clerk.get("/staff?channel=sms&q=", headers=htmx_headers("queue"))
+    assert "HX-Request" in full.headers["Vary"]
+    assert "HX-Request" in fragment.headers["Vary"]
+    full_html = full.get_data(as_text=True)
+    fragment_html = fragment.get_data(as_text=True)
+    assert full_html.startswith("<!doctype html>")
+    assert 'id="scan"' in full_html and "data-autofocus" in full_html
+    assert fragment_html.lstrip().startswith('<div id="queue"')
+    assert "<html" not in fragment_html
+    assert len(shown(fragment)) == 1
+    # The address bar gets a clean, shareable URL for what is shown.
+    assert fragment.headers["HX-Push-Url"] == "/staff?channel=sms"
+    assert 'hx-push-url="true"' in fragment_html
+    boosted = clerk.get(
+        "/staff", headers={**htmx_headers("queue"), "HX-Boosted": "true"}
+    )
+    assert boosted.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_scan_box_opens_a_request_from_a_scanned_url_or_number(app, clerk):
+    wanted = make_submission()
+    for text in (
+        f"https://dukcapil.example/t/{wanted.number}",
+        tracking.display(wanted.number).lower(),
+        wanted.number.replace("0", "O"),
+    ):
+        response = clerk.get("/staff/scan", query_string={"number": text})
+        assert response.status_code == 303, text
+        assert response.headers["Location"] == f"/staff/s/{wanted.number}"
+    htmx = clerk.get(
+        "/staff/scan",
+        query_string={"number": wanted.number},
+        headers=htmx_headers("scan-box"),
+    )
+    assert htmx.status_code == 200
+    assert htmx.headers["HX-Redirect"] == f"/staff/s/{wanted.number}"
+
+
+def test_scan_box_says_in_place_when_a_number_is_unknown_or_mistyped(app, clerk):
+    wanted = make_submission()
+    body = wanted.number[:8]
+    unknown = next(
+        body[:-1] + c + tracking.check_symbol(body[:-1] + c)
+        for c in tracking.ALPHABET
+        if body[:-1] + c != body
+    )
+    typo = wanted.number[:-1] + ("0" if wanted.number[-1] != "0" else "1")
+    cases = [
+        (unknown, 404, "There is no request with this number"),
+        (typo, 400, "typing mistake"),
+        ("hello", 400, "9 letters and digits"),
+    ]
+    for text, status, message in cases:
+        fragment = clerk.get(
+            "/staff/scan",
+            query_string={"number": text},
+            headers=htmx_headers("scan-box"),
+        )
+        html = fragment.get_data(as_text=True)
+        assert fragment.status_code == status, text
+        assert html.lstrip().startswith('<form id="scan-box"')
+        assert message in html
+        assert f'value="{text}"' in html and "data-select" in html
+        page = clerk.get("/staff/scan", query_string={"number": text})
+        assert page.status_code == status
+        assert message in page.get_data(as_text=True)
+        assert page.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_document_types_added_by_the_admin_appear_in_the_filter(app, clerk):
+    DocumentType.create(code="SKTT", name_id="Surat Tinggal", name_en="Stay Letter")
+    assert '<option value="SKTT">Stay Letter</option>' in clerk.get("/staff").get_data(
+        as_text=True
+    )
