@@ -1,0 +1,131 @@
+"""What waitress serves during a benchmark: the real app behind a thin wrapper.
+
+The baseline every figure is compared with is /__baseline: a trivial route added
+to the same Flask app for the run only (the product has no such route), so it
+passes through the same request hooks (database connection, office settings,
+kiosk identification, rate limiter, security headers) as every page; the ratio
+then shows what a page itself costs. The wrapper answers /__bench/timings, the
+server-side time of
+requests that carried an X-Bench-Label header: wall time from the WSGI call
+until the response body is closed (queueing in waitress and the network left
+out), and the CPU time the serving thread spent in that span. With one GIL the
+CPU time per request is what bounds requests/s, and unlike wall time it hardly
+changes when other processes load the machine.
+Everything else goes to the app exactly as wsgi:app would serve it.
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+
+from kiosk import create_app
+
+# Waitress warns about its task queue under load, which a benchmark causes.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+BASELINE_BODY = "ok\n"
+LABEL_HEADER = "HTTP_X_BENCH_LABEL"
+
+
+class Timings:
+    """(wall, cpu) seconds by label; list.append is atomic under the GIL."""
+
+    def __init__(self):
+        self._by_label = {}
+        self._lock = threading.Lock()
+
+    def add(self, label, wall, cpu):
+        samples = self._by_label.get(label)
+        if samples is None:
+            with self._lock:
+                samples = self._by_label.setdefault(label, [])
+        samples.append((wall, cpu))
+
+    def take(self):
+        with self._lock:
+            taken, self._by_label = self._by_label, {}
+        return taken
+
+
+class _Timed:
+    """Wraps a response body; the request's time ends when waitress closes it."""
+
+    def __init__(self, body, done):
+        self._body = body
+        self._done = done
+
+    def __iter__(self):
+        return iter(self._body)
+
+    def close(self):
+        try:
+            if hasattr(self._body, "close"):
+                self._body.close()
+        finally:
+            self._done()
+
+
+class BenchApp:
+    def __init__(self, app):
+        self.app = app
+        self.timings = Timings()
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/__bench/timings":
+            body = json.dumps(self.timings.take()).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        label = environ.get(LABEL_HEADER)
+        if not label:
+            return self.app(environ, start_response)
+        started, cpu = time.perf_counter(), time.thread_time()
+
+        def done():
+            wall = time.perf_counter() - started
+            self.timings.add(label, wall, time.thread_time() - cpu)
+
+        return _Timed(self.app(environ, start_response), done)
+
+
+def _try_pragmas():
+    """BENCH_SQLITE_PRAGMAS (JSON) changes the app's SQLite pragmas for a run, to
+    measure a proposed setting without editing kiosk/db.py; unset, nothing changes.
+    """
+    changes = json.loads(os.environ.get("BENCH_SQLITE_PRAGMAS") or "{}")
+    if changes:
+        from kiosk import db
+
+        db.SQLITE_PRAGMAS.update(changes)
+
+
+def _overrides():
+    """Config for the run: limits stay on but high enough never to refuse.
+
+    The limiter still counts every request (its real cost is measured), but one
+    client address sending thousands of requests a second must not get 429s.
+    """
+    # BENCH_APP_CONFIG (JSON): more config keys for a run, to try a setting.
+    overrides = json.loads(os.environ.get("BENCH_APP_CONFIG") or "{}")
+    return {
+        "LOOKUP_RATE_LIMIT": "100000000 per hour",
+        "SUBMIT_RATE_LIMIT": "100000000 per hour",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        **overrides,
+    }
+
+
+def _with_baseline(flask_app):
+    """Add the trivial /__baseline route to this run's app."""
+    flask_app.add_url_rule(
+        "/__baseline",
+        "bench_baseline",
+        lambda: (BASELINE_BODY, 200, {"Content-Type": "text/plain"}),
+    )
+    return flask_app
+
+
+_try_pragmas()
+app = BenchApp(_with_baseline(create_app(_overrides())))

@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite (no kiosk imports at module level)."""

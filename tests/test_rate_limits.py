@@ -1,0 +1,286 @@
+"""Rate limits: lookups, submissions and sign-in per client; who is exempt."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kiosk.models import KioskDevice
+from tests.support.factories import FORM, make_submission
+from tests.support.http import SiteClient
+from tests.support.live import REPO_ROOT, server_environment
+from tests.support.pg import free_port
+
+LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "LOOKUP_RATE_LIMIT": "3 per minute",
+    "SUBMIT_RATE_LIMIT": "2 per minute",
+    "LOGIN_RATE_LIMIT": "3 per minute",
+    "LOGIN_USERNAME_RATE_LIMIT": "4 per hour",
+}
+
+
+@pytest.fixture
+def limited(make_app):
+    """Factory: an app with small limits, and a number that exists in it."""
+
+    def build(**overrides):
+        app = make_app(**dict(LIMITS, **overrides))
+        with app.app_context():
+            app.number = make_submission().number
+        return app
+
+    return build
+
+
+def _from(address):
+    return {"REMOTE_ADDR": address}
+
+
+def _lookups(client, number, **kwargs):
+    """One of each kind of lookup, then the tracking page again."""
+    return [
+        client.get(f"/track?number={number}", **kwargs).status_code,
+        client.get(f"/t/{number}", **kwargs).status_code,
+        client.get(f"/api/v1/track/{number}", **kwargs).status_code,
+        client.get(f"/t/{number}", **kwargs).status_code,
+    ]
+
+
+def test_all_kinds_of_lookup_share_one_budget_per_client(limited):
+    app = limited()
+    client = app.test_client()
+    assert _lookups(client, app.number) == [303, 200, 200, 429]
+    assert client.get(f"/t/{app.number}/receipt").status_code == 429
+    # Someone else is not affected.
+    other = app.test_client()
+    assert (
+        other.get(f"/t/{app.number}", environ_base=_from("10.1.2.3")).status_code == 200
+    )
+    # Pages that are not lookups stay open to the limited client.
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "lang, title, hint",
+    [
+        ("id", "Terlalu banyak permintaan", "Anda dapat mencoba lagi dalam"),
+        ("en", "Too many requests", "You can try again in"),
+    ],
+)
+def test_a_limited_client_gets_a_translated_page_with_retry_after(
+    limited, lang, title, hint
+):
+    app = limited()
+    client = app.test_client()
+    for _ in range(3):
+        client.get(f"/t/{app.number}?lang={lang}")
+    response = client.get(f"/t/{app.number}?lang={lang}")
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert title in response.text and hint in response.text
+    assert f'<html lang="{lang}">' in response.text
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_api_answers_429_in_json(limited):
+    app = limited()
+    client = app.test_client()
+    for _ in range(3):
+        client.get(f"/api/v1/track/{app.number}")
+    response = client.get(
+        f"/api/v1/track/{app.number}", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 429
+    assert response.is_json
+    assert response.get_json()["error"]["code"] == 429
+    assert "You can try again in" in response.get_json()["error"]["message"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_submissions_are_limited_per_client_but_the_form_is_not(limited):
+    app = limited()
+    client = app.test_client()
+    for _ in range(5):
+        assert client.get("/apply").status_code == 200
+    statuses = [
+        client.post(
+            "/apply", data=dict(FORM, form_token=f"t{i}", step="confirm")
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [303, 303, 429]
+    # Submitting and looking up have separate budgets.
+    assert client.get(f"/t/{app.number}").status_code == 200
+
+
+def test_registered_kiosks_are_never_limited(limited):
+    app = limited()
+    with app.app_context():
+        KioskDevice.create(name="Lobi", token="k" * 40)
+        KioskDevice.create(name="Lama", token="o" * 40, active=False)
+    kiosk = app.test_client()
+    kiosk.set_cookie("kiosk_token", "k" * 40)
+    for _ in range(3):
+        assert _lookups(kiosk, app.number) == [303, 200, 200, 200]
+    first_visit = app.test_client()
+    for _ in range(5):
+        response = first_visit.get(f"/t/{app.number}?k={'k' * 40}")
+        assert response.status_code == 200
+    switched_off = app.test_client()
+    switched_off.set_cookie("kiosk_token", "o" * 40)
+    assert _lookups(switched_off, app.number, environ_base=_from("10.9.9.9"))[-1] == 429
+
+
+def test_the_office_network_can_be_exempted(limited):
+    app = limited(RATELIMIT_EXEMPT_NETWORKS="10.20.0.0/16, 192.168.1.0/24")
+    client = app.test_client()
+    inside = _from("10.20.3.4")
+    assert _lookups(client, app.number, environ_base=inside) == [303, 200, 200, 200]
+    outside = _from("10.21.0.1")
+    assert _lookups(client, app.number, environ_base=outside)[-1] == 429
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(limited):
+    app = limited(TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def via_proxy(forwarded_for):
+        return {"headers": {"X-Forwarded-For": forwarded_for}}
+
+    assert _lookups(client, app.number, **via_proxy("203.0.113.7"))[-1] == 429
+    assert _lookups(client, app.number, **via_proxy("203.0.113.8"))[-1] == 429
+    # Only the entry the proxy wrote counts: a forged one in front changes nothing.
+    forged = via_proxy("198.51.100.1, 203.0.113.7")
+    assert client.get(f"/t/{app.number}", **forged).status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(limited):
+    app = limited()
+    client = app.test_client()
+    statuses = [
+        client.get(
+            f"/t/{app.number}", headers={"X-Forwarded-For": f"203.0.113.{i}"}
+        ).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_exempt_network_is_read_from_the_forwarded_address(limited):
+    app = limited(TRUSTED_PROXIES=1, RATELIMIT_EXEMPT_NETWORKS="10.20.0.0/16")
+    client = app.test_client()
+    lan = {"headers": {"X-Forwarded-For": "10.20.0.9"}}
+    assert _lookups(client, app.number, **lan) == [303, 200, 200, 200]
+
+
+# -- sign-in ----------------------------------------------------------------
+
+
+def _sign_in(client, username, address, password="wrong-password-1"):
+    return client.post(
+        "/staff/login",
+        data={"username": username, "password": password},
+        environ_base=_from(address),
+    ).status_code
+
+
+def test_sign_in_attempts_are_limited_per_client(limited):
+    client = limited().test_client()
+    statuses = [_sign_in(client, f"user{i}", "10.0.0.5") for i in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    assert _sign_in(client, "user9", "10.0.0.6") != 429
+
+
+def test_sign_in_attempts_are_limited_per_username_from_any_client(limited):
+    client = limited().test_client()
+    statuses = [_sign_in(client, "siti", f"10.0.1.{i}") for i in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]
+    assert _sign_in(client, "budi", "10.0.1.99") != 429
+
+
+# -- the real server ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_real_server_limits_lookups_and_sends_retry_after(live_server):
+    server = live_server(config_overrides={"LOOKUP_RATE_LIMIT": "5 per minute"})
+    with SiteClient(server.url) as client:
+        statuses = [client.get("/t/7KQ4M2XP9").status for _ in range(6)]
+        assert statuses[-1] == 429 and 429 not in statuses[:5]
+        limited = client.get("/t/7KQ4M2XP9?lang=en")
+        assert 0 < int(limited.headers["Retry-After"]) <= 60
+        assert "Too many requests" in limited.text
+
+
+@pytest.mark.slow
+def test_a_client_cannot_forge_forwarded_for_to_escape_its_limit(live_server):
+    """Waitress drops X-Forwarded-* unless it comes from the proxy it was told of."""
+    server = live_server(
+        config_overrides={"LOOKUP_RATE_LIMIT": "3 per minute"},
+        env={"KIOSK_TRUSTED_PROXIES": "1"},
+    )
+    with SiteClient(server.url) as client:
+        statuses = [
+            client.get("/t/7KQ4M2XP9", headers={"X-Forwarded-For": f"203.0.113.{i}"})
+            for i in range(4)
+        ]
+    assert [r.status for r in statuses][-1] == 429
+
+
+@pytest.fixture
+def behind_proxy(tmp_path):
+    """The app under waitress configured as the README says for nginx in front."""
+    port = free_port()
+    environment = server_environment(
+        tmp_path / "instance",
+        None,
+        {"LOOKUP_RATE_LIMIT": "3 per minute"},
+        {"KIOSK_TRUSTED_PROXIES": "1"},
+    )
+    command = [
+        sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}",
+        "--trusted-proxy=127.0.0.1",
+        "--trusted-proxy-headers=x-forwarded-for x-forwarded-proto",
+        "tests.support.serve:app",
+    ]  # fmt: skip
+    with open(tmp_path / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with SiteClient(f"http://127.0.0.1:{port}") as probe:
+                    if probe.get("/healthz").status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((tmp_path / "server.log").read_text())
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.slow
+def test_behind_nginx_each_client_has_its_own_budget(behind_proxy):
+    """nginx appends the client's address; the app limits that address."""
+    with SiteClient(behind_proxy) as proxy:
+        first = {"X-Forwarded-For": "203.0.113.20"}
+        statuses = [proxy.get("/t/7KQ4M2XP9", headers=first).status for _ in range(4)]
+        assert statuses[-1] == 429
+        # A forged entry in front of nginx's own is not taken as the client.
+        forged = {"X-Forwarded-For": "203.0.113.99, 203.0.113.20"}
+        assert proxy.get("/t/7KQ4M2XP9", headers=forged).status == 429
+        second = {"X-Forwarded-For": "203.0.113.21"}
+        assert proxy.get("/t/7KQ4M2XP9", headers=second).status != 429
+
+
+def test_a_mistyped_exempt_network_stops_the_app_from_starting(make_app):
+    with pytest.raises(ValueError, match="192.168.1.300/24"):
+        make_app(RATELIMIT_EXEMPT_NETWORKS="10.0.0.0/8, 192.168.1.300/24")
