@@ -10,8 +10,6 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 # Two workers: the CI machine has two cores (see the measurements in the report).
 PYTEST_WORKERS ?= 2
-# Debian packages the tests need; each is installed only if missing.
-APT_PACKAGES := chromium postgresql wrk redis-server
 # Lint only what exists: bench/ appears once bench/run.py is committed.
 LINT_PATHS := $(wildcard kiosk tests bench wsgi.py)
 
@@ -61,8 +59,9 @@ compile: $(RUNTIME_STAMP)
 run: $(RUNTIME_STAMP) compile
 	$(BIN)/waitress-serve --listen=$(HOST):$(PORT) wsgi:app
 
-# apt-get update only when something is missing: a fresh machine has no package
-# lists, and updating them on every run would cost time for nothing.
+# Debian packages the tests need, each installed only if missing; apt-get update
+# only then too: a fresh machine has no package lists, and updating them on every
+# run would cost time for nothing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \

@@ -16,7 +16,7 @@ ROLES = ("staff", "admin")
 
 def utcnow():
     """Naive UTC time; everything is stored in UTC and shown in the office zone."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class BaseModel(pw.Model):

@@ -25,4 +25,4 @@ def office_today():
 
 def to_office_date(utc_naive):
     """The office-local calendar date of a stored (naive UTC) time."""
-    return utc_naive.replace(tzinfo=dt.timezone.utc).astimezone(office_zone()).date()
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone(office_zone()).date()

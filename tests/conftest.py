@@ -9,8 +9,6 @@ PostgreSQL is an error, never a skip.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -45,22 +43,27 @@ def _selected_backends() -> list[str]:
 
 
 def _compile_translations() -> None:
-    """Compile .po to .mo when stale, so a plain `pytest` sees translated pages."""
-    catalogs = list(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
-    if not (TRANSLATIONS / "id/LC_MESSAGES/messages.po").exists():
-        return
-    stale = [
-        po
-        for po in catalogs
-        if not po.with_suffix(".mo").exists()
-        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
-             "-d", str(TRANSLATIONS)],
-            check=True,
-        )  # fmt: skip
+    """Compile stale .po files to .mo, so a plain `pytest` sees translated pages.
+
+    Like `pybabel compile` (fuzzy entries left out), but each .mo is written to a
+    temporary file and renamed into place: another pytest run in the same tree
+    never reads a half-written catalog.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        if catalog.fuzzy:  # pybabel skips a catalog whose header is fuzzy
+            continue
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalog, use_fuzzy=False)
+        os.replace(partial, mo)
 
 
 def pytest_configure(config):

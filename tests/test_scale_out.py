@@ -54,7 +54,8 @@ def test_two_servers_on_one_empty_postgres_share_the_work(live_server, postgres_
     servers = _start_together(
         live_server,
         2,
-        database_url=url,
+        # Pooled connections, as the README recommends for app servers.
+        database_url=url.replace("postgresql://", "postgres+pool://", 1),
         config_overrides={"RATELIMIT_ENABLED": False},
         threads=CLIENTS,
     )

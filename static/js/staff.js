@@ -25,7 +25,7 @@
 
   // After an in-place update: announce what changed and put focus somewhere
   // useful, never on <body>.
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSwap", function () {
     var spoken = document.querySelector("[data-announce]");
     var focusScan = document.querySelector("[data-focus-scan]");
     var target = document.querySelector("[data-focus]");
