@@ -57,6 +57,10 @@ def open_database(url, instance_path):
         return sqlite_database(Path(instance_path) / "kiosk.db")
     if url.startswith("sqlite:///"):
         return sqlite_database(url[len("sqlite:///") :])
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        # A connection per request costs more than the request itself: pool them.
+        return connect_url(f"postgresql+pool://{rest}", max_connections=32, stale_timeout=300)
     return connect_url(url)
 
 

@@ -231,8 +231,17 @@ def test_qr_svg_is_small_cacheable_and_version_4_at_most(make_app):
     assert size <= 33 + 8
 
 
-def test_qr_of_unknown_number_is_404(client):
-    assert client.get(f"/t/{tracking.generate()}/qr.svg").status_code == 404
+def test_qr_reveals_nothing_about_which_numbers_exist(client, submission):
+    unknown = tracking.generate()
+    known = client.get(f"/t/{submission.number}/qr.svg")
+    other = client.get(f"/t/{unknown}/qr.svg")
+    assert known.status_code == other.status_code == 200
+    assert len(known.data) > 0 and len(other.data) > 0
+
+
+def test_qr_of_a_mistyped_number_is_404(client, submission):
+    wrong = ("1" if submission.number[0] != "1" else "2") + submission.number[1:]
+    assert client.get(f"/t/{wrong}/qr.svg").status_code == 404
 
 
 def test_healthz_checks_the_database(client):

@@ -121,7 +121,9 @@ def kiosk_active(kiosk_id):
 def audit_trail():
     """Every admin change: who, what and when, newest first."""
     before = request.args.get("before", "")
-    events, next_before = audit.page(int(before) if before.isdigit() else None)
+    # Only a plain id that fits a 64-bit column; anything else starts at the top.
+    valid = before.isascii() and before.isdigit() and len(before) < 19
+    events, next_before = audit.page(int(before) if valid else None)
     return render_template(
         "staff/admin/audit.html",
         events=events,

@@ -162,13 +162,13 @@ def _qr_response(number, kind):
 @bp.get("/t/<number>/qr.svg")
 def qr_svg(number):
     """QR code of the absolute tracking URL, as SVG (never changes)."""
-    return _qr_response(track_views.known_number_or_404(number), "svg")
+    return _qr_response(track_views.well_formed_or_404(number), "svg")
 
 
 @bp.get("/t/<number>/qr.png")
 def qr_png(number):
     """QR code of the absolute tracking URL, as PNG (never changes)."""
-    return _qr_response(track_views.known_number_or_404(number), "png")
+    return _qr_response(track_views.well_formed_or_404(number), "png")
 
 
 @bp.get("/stats")

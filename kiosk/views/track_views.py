@@ -73,10 +73,14 @@ def version_or_explain(number):
     return version
 
 
-def known_number_or_404(number):
-    """For resources like QR images: the canonical number of a known request, or 404."""
+def well_formed_or_404(number):
+    """For QR images: the canonical number, or 404 for a malformed one.
+
+    The database is not asked: a QR answer must not tell, outside the lookup
+    rate limit, which numbers exist.
+    """
     parsed = tracking.parse(number)
-    if not parsed.ok or Submission.version_of(parsed.number) is None:
+    if not parsed.ok:
         abort(404)
     return parsed.number
 
