@@ -1,5 +1,6 @@
 """The database proxy, per-request connections, and table creation."""
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,8 +54,14 @@ def sqlite_database(path):
 def open_database(url, instance_path):
     """Build the database object for a KIOSK_DATABASE_URL (None means SQLite)."""
     if not url:
-        Path(instance_path).mkdir(parents=True, exist_ok=True)
-        return sqlite_database(Path(instance_path) / "kiosk.db")
+        folder = Path(instance_path)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / "kiosk.db"
+        if not path.exists():
+            # It holds residents' NIKs: readable by the site's user only (SQLite
+            # gives its -wal and -shm files the same permissions).
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        return sqlite_database(path)
     if url.startswith("sqlite:///"):
         return sqlite_database(url[len("sqlite:///") :])
     scheme, rest = url.split("://", 1)

@@ -34,16 +34,7 @@ FIRST_STEP = STEPS[0]
 CHOICE_STEPS = ("document_type", "kecamatan", "language")
 TEXT_STEPS = ("applicant_name", "nik", "phone", "nagari", "note")
 # Answers the check screen lets the resident change.
-CHANGEABLE = (
-    "document_type",
-    "applicant_name",
-    "nik",
-    "phone",
-    "kecamatan",
-    "nagari",
-    "note",
-    "language",
-)
+CHANGEABLE = tuple(name for name in FIELD_ORDER if name != "consent")
 
 # Which on-screen keyboard each text question gets, and the longest answer.
 KEYBOARDS = {

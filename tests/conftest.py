@@ -221,9 +221,10 @@ def _test_failed(node) -> bool:
 
 @pytest.fixture
 def live_server(tmp_path_factory, request):
-    """Factory: ``live_server(env=None, config_overrides=None, database_url=None)``.
+    """Factory: ``live_server(env=None, config_overrides=None, database_url=None,
+    threads=8)``.
 
-    Starts the real application under waitress (8 threads) in a subprocess on a
+    Starts the real application under waitress in a subprocess on a
     free 127.0.0.1 port, waits until GET /healthz answers 200 (20 s at most), and
     returns a LiveServer with ``.url`` (no trailing slash), ``.process``,
     ``.stop()``, ``.kill()`` (SIGKILL, i.e. a crash), ``.restart()`` (same port,

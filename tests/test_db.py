@@ -66,12 +66,17 @@ def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
     from kiosk import create_app
 
     monkeypatch.delenv("KIOSK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("KIOSK_DATABASE_URL", raising=False)
     monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path / "instance"))
     url = f"sqlite:///{tmp_path}/k.db"
     first = create_app({"DATABASE_URL": url})
     second = create_app({"DATABASE_URL": url})
     key_file = tmp_path / "instance" / "secret_key"
     assert (key_file.stat().st_mode & 0o777) == 0o600
+    database_file = tmp_path / "instance" / "kiosk.db"
+    first_default = create_app({})
+    assert (database_file.stat().st_mode & 0o777) == 0o600
+    first_default.extensions["database"].close_all()
     assert first.secret_key == second.secret_key == key_file.read_text().strip()
     assert len(first.secret_key) >= 32
     for app in (first, second):
