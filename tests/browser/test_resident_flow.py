@@ -79,6 +79,6 @@ def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
     page.goto(f"{server.url}/apply?lang=en")
     page.get_by_label("NIK", exact=True).fill("12345")
     page.get_by_label("Village (nagari)").focus()  # leaving the field checks it
-    page.get_by_text("The NIK must be exactly 16 digits.").wait_for()
+    page.locator("#nik-error", has_text="The NIK must be exactly 16 digits.").wait_for()
     assert page.evaluate("document.activeElement.id") == "nagari"
     assert page.get_by_label("NIK", exact=True).input_value() == "12345"
