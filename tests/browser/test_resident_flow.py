@@ -5,6 +5,7 @@ import re
 
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 
 
 def _choose(page, label):
@@ -66,11 +67,10 @@ def test_apply_form_shows_errors_in_a_summary_with_focus(live_server, new_page):
     page = new_page(viewport=(390, 844), locale="en-GB")
     page.goto(f"{server.url}/apply?lang=en")
     page.get_by_role("button", name="Continue").click()
-    summary = page.locator("#error-summary")
-    summary.wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The page's script moves focus to the summary once it has loaded.
+    expect(page.locator("#error-summary")).to_be_focused()
     page.get_by_role("link", name="Enter the applicant's NIK.").click()
-    assert page.evaluate("document.activeElement.id") == "nik"
+    expect(page.locator("#nik")).to_be_focused()
 
 
 def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
@@ -80,5 +80,5 @@ def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
     page.get_by_label("NIK", exact=True).fill("12345")
     page.get_by_label("Village (nagari)").focus()  # leaving the field checks it
     page.locator("#nik-error", has_text="The NIK must be exactly 16 digits.").wait_for()
-    assert page.evaluate("document.activeElement.id") == "nagari"
+    expect(page.locator("#nagari")).to_be_focused()
     assert page.get_by_label("NIK", exact=True).input_value() == "12345"
