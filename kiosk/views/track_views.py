@@ -22,16 +22,22 @@ class LookupFailed(Exception):
         self.text = text
 
 
+def _mistyped(parsed, text):
+    return LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text)
+
+
+def _not_found(number):
+    return LookupFailed(404, "not_found", i18n.NOT_FOUND, tracking.display(number))
+
+
 def lookup(text):
     """The request for a typed number, or LookupFailed saying what is wrong."""
     parsed = tracking.parse(text)
     if not parsed.ok:
-        raise LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text)
+        raise _mistyped(parsed, text)
     submission = Submission.by_number(parsed.number)
     if submission is None:
-        raise LookupFailed(
-            404, "not_found", i18n.NOT_FOUND, tracking.display(parsed.number)
-        )
+        raise _not_found(parsed.number)
     return submission
 
 
@@ -47,29 +53,27 @@ def _explain(failure):
 def canonical_or_explain(text, endpoint):
     """For HTML pages: the canonical number, else a redirect to it or an error page."""
     parsed = tracking.parse(text[:200])
-    if parsed.ok and parsed.number != text:
-        abort(redirect(url_for(endpoint, number=parsed.number), 301))
     if not parsed.ok:
-        _explain(LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text))
+        _explain(_mistyped(parsed, text))
+    if parsed.number != text:
+        abort(redirect(url_for(endpoint, number=parsed.number), 301))
     return parsed.number
 
 
 def find_or_explain(text, endpoint):
     """For HTML pages: the request, a redirect to its canonical URL, or an error page."""
-    canonical_or_explain(text, endpoint)
-    try:
-        return lookup(text[:200])
-    except LookupFailed as failure:
-        _explain(failure)
+    number = canonical_or_explain(text, endpoint)
+    submission = Submission.by_number(number)
+    if submission is None:
+        _explain(_not_found(number))
+    return submission
 
 
 def version_or_explain(number):
     """The version of a known request (one indexed read), or the not-found page."""
     version = Submission.version_of(number)
     if version is None:
-        _explain(
-            LookupFailed(404, "not_found", i18n.NOT_FOUND, tracking.display(number))
-        )
+        _explain(_not_found(number))
     return version
 
 
