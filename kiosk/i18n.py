@@ -1,8 +1,12 @@
 """Locale selection and the translated labels of statuses, channels and errors."""
 
+from functools import cached_property
+
+from babel.support import NullTranslations
 from flask import g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from . import tracking, workflow
 
@@ -11,7 +15,36 @@ DEFAULT_LOCALE = "id"
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
-babel = Babel()
+
+
+class _RequestDomain(Domain):
+    """flask-babel's message domain, finding the request's catalog once.
+
+    flask-babel looks the catalog up again on every message (request context,
+    locale, cache key); a page with a table of statuses asks for hundreds of
+    messages. The catalog is kept on `g` with the locale it belongs to, so
+    force_locale() (a new locale object) still gets the right one.
+    """
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return NullTranslations()
+        kept = g.get("_catalog")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g._catalog = (locale, translations)
+        return translations
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return _RequestDomain(domain=self.domain)
+
+
+babel = _Babel()
 
 STATUS_LABELS = {
     workflow.SUBMITTED: _l("Received"),
@@ -111,7 +144,8 @@ def select_timezone():
 
 def current_locale():
     """The request's language code: 'id' or 'en'."""
-    return str(get_locale())
+    # Every locale offered is a bare language, so its language is its code.
+    return get_locale().language
 
 
 def remember_choice(response):
@@ -129,8 +163,35 @@ def remember_choice(response):
     return response
 
 
+def _install_jinja_gettext(app):
+    """Templates ask the domain directly, skipping flask-babel's lookup of it.
+
+    `_` is installed on its own as well: Jinja's `_` forwards each call to
+    `gettext` through a second context call, which a page full of labels feels.
+    Like Jinja's newstyle gettext, the translation is markup and the values put
+    into it are escaped.
+    """
+
+    def catalog():
+        return babel.domain_instance.get_translations()
+
+    def gettext(message, **values):
+        text = Markup(catalog().ugettext(message))
+        return text % values if values else text
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals["_"] = gettext
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _install_jinja_gettext(app)
     app.after_request(remember_choice)
     app.jinja_env.globals.update(
         current_locale=current_locale,

@@ -19,6 +19,32 @@ def utcnow():
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+class DateTimeField(pw.DateTimeField):
+    """A naive UTC time. SQLite hands it back as ISO text, which fromisoformat
+    reads several times faster than peewee's list of formats; a queue page of
+    fifty requests reads a hundred and fifty dates."""
+
+    def python_value(self, value):
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().python_value(value)
+
+
+class DateField(pw.DateField):
+    """A calendar date; read from SQLite's ISO text the fast way too."""
+
+    def python_value(self, value):
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().python_value(value)
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db
@@ -55,11 +81,11 @@ class StaffMember(BaseModel):
     role = pw.CharField(max_length=16, default="staff")
     active = pw.BooleanField(default=True)
     failed_logins = pw.IntegerField(default=0)
-    locked_until = pw.DateTimeField(null=True)
-    last_login_at = pw.DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
     # Bumped on sign-out and password change so older session cookies stop working.
     session_version = pw.IntegerField(default=0)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)
 
     @property
     def is_admin(self):
@@ -73,7 +99,7 @@ class KioskDevice(BaseModel):
     token = pw.CharField(max_length=64, unique=True)
     paper_width = pw.IntegerField(default=80)  # thermal paper, mm: 58 or 80
     active = pw.BooleanField(default=True)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)
 
     @classmethod
     def by_token(cls, token):
@@ -94,9 +120,9 @@ class Submission(BaseModel):
     language = pw.CharField(max_length=2, default="id")
     note = pw.TextField(default="")
     status = pw.CharField(max_length=16, default=workflow.SUBMITTED)
-    created_at = pw.DateTimeField(default=utcnow)
-    updated_at = pw.DateTimeField(default=utcnow)
-    due_date = pw.DateField()
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    due_date = DateField()
     recorded_by = pw.ForeignKeyField(StaffMember, null=True, backref="recorded")
     kiosk = pw.ForeignKeyField(KioskDevice, null=True, backref="submissions")
     # Lower-cased name for prefix search by staff.
@@ -106,7 +132,7 @@ class Submission(BaseModel):
     # Random token of the form that created it, so a form sent twice stores one request.
     form_token = pw.CharField(max_length=64, null=True, unique=True)
     # Set when the personal data was erased after the retention period.
-    purged_at = pw.DateTimeField(null=True)
+    purged_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -166,7 +192,7 @@ class StatusEvent(BaseModel):
     public_note = pw.TextField(default="")
     internal_note = pw.TextField(default="")
     staff = pw.ForeignKeyField(StaffMember, null=True, backref="events")
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)
 
     class Meta:
         indexes = (
@@ -232,7 +258,7 @@ class AdminEvent(BaseModel):
     action = pw.CharField(max_length=40)
     target = pw.CharField(max_length=120, default="")
     details = pw.TextField(default="")  # JSON: what changed, never secrets
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)
 
     def save(self, *args, **kwargs):
         # Rows are only ever added: an existing row is never written again.

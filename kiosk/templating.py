@@ -3,10 +3,10 @@
 from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from htmx_flask import request as htmx_request
 
-from . import tracking
+from . import dateformat, tracking
 
 
 def wants_fragment():
@@ -55,10 +55,8 @@ def office_context():
 def init_app(app):
     app.context_processor(office_context)
     app.jinja_env.filters.update(
-        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt)
-        if value
-        else "",
+        date=dateformat.format_date,
+        datetime=dateformat.format_datetime,
         number=format_decimal,
         tracking=tracking.display,
     )

@@ -134,3 +134,36 @@ def test_api_speaks_the_requested_language(app, client, lang, label):
     body = client.get(f"/api/v1/track/{submission.number}?lang={lang}").json
     assert body["status"]["label"] == label
     assert body["language"] == lang
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Jayapura"])
+def test_dates_read_exactly_as_babel_writes_them(app, zone):
+    """The template filters parse each pattern once; the words must not change."""
+    import datetime as dt
+
+    import flask_babel
+
+    from kiosk import dateformat
+    from kiosk.models import OfficeSettings
+
+    moments = [
+        dt.datetime(2026, month, day, hour, minute, 5)
+        for month, day in ((1, 1), (2, 28), (5, 31), (12, 31))
+        for hour, minute in ((0, 0), (9, 7), (16, 59), (17, 0), (23, 59))
+    ]
+    with app.app_context():
+        OfficeSettings.update(timezone=zone).execute()
+    for locale in ("id", "en"):
+        with app.test_request_context(f"/?lang={locale}"):
+            app.preprocess_request()
+            for moment in moments:
+                expected = flask_babel.format_datetime(moment, "EEEE HH:mm")
+                assert dateformat.format_datetime(moment, "EEEE HH:mm") == expected
+            for fmt in ("short", "medium", "long", "full", "MMM y"):
+                for moment in moments:
+                    expected = flask_babel.format_datetime(moment, fmt)
+                    assert dateformat.format_datetime(moment, fmt) == expected
+                    expected = flask_babel.format_date(moment, fmt)
+                    assert dateformat.format_date(moment, fmt) == expected
+                    expected = flask_babel.format_date(moment.date(), fmt)
+                    assert dateformat.format_date(moment.date(), fmt) == expected

@@ -14,15 +14,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def track(number):
     """A request's public status as JSON (language from ?lang= or Accept-Language)."""
     try:
-        submission = track_views.lookup(number[:200])
+        record = track_views.lookup(number[:200])
     except track_views.LookupFailed as failure:
         error = {"code": failure.code, "message": str(failure.message)}
         return jsonify(error=error), failure.status
-    view = track_views.public_view(submission)
+    view = track_views.public_view(record)
     return jsonify(
-        number=submission.number,
-        display_number=submission.display_number,
-        document_type={"code": submission.document_type.code, "name": view["document_name"]},
+        number=record.number,
+        display_number=record.display_number,
+        document_type={"code": record.document_code, "name": view["document_name"]},
         status={
             "code": view["status"],
             "label": str(view["status_label"]),
@@ -38,8 +38,8 @@ def track(number):
             }
             for event in view["events"]
         ],
-        expected_date=submission.due_date.isoformat(),
-        created_at=submission.created_at.isoformat(timespec="seconds") + "Z",
+        expected_date=record.due_date.isoformat(),
+        created_at=record.created_at.isoformat(timespec="seconds") + "Z",
         language=i18n.current_locale(),
     )
 

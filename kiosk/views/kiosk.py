@@ -122,7 +122,7 @@ def _screen(form, step, returning=False, status=200):
 def receipt(number):
     """The new request's receipt: stays on screen and prints itself once."""
     try:
-        submission = track_views.lookup(number[:200])
+        record = track_views.lookup(number[:200])
     except track_views.LookupFailed:
         return _error(404)
     just_sent = request.args.get("new") == "1"
@@ -130,7 +130,7 @@ def receipt(number):
         "kiosk/receipt.html",
         just_submitted=just_sent,
         autoprint=just_sent,
-        **track_views.public_view(submission),
+        **track_views.public_view(record),
     )
 
 
@@ -141,14 +141,14 @@ def status():
     if text is None:
         return render_template("kiosk/status.html", value="", error=None)
     try:
-        submission = track_views.lookup(text[:200])
+        record = track_views.lookup(text[:200])
     except track_views.LookupFailed as failure:
         page = render_template(
             "kiosk/status.html", value=text[:40], error=failure.message
         )
         return page, failure.status
     return render_template(
-        "kiosk/status_result.html", **track_views.public_view(submission)
+        "kiosk/status_result.html", **track_views.public_view(record)
     )
 
 

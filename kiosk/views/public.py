@@ -16,7 +16,7 @@ from .. import i18n, pagecache, qr, stats, submissions, tracking
 from ..db import db
 from ..forms import ApplicationForm
 from ..i18n import current_locale
-from ..models import KioskDevice, Submission
+from ..models import KioskDevice
 from ..security import limit_lookups, limit_submissions
 from ..templating import public_url, render_page_or_fragment
 from ..timeutil import office_today
@@ -114,18 +114,16 @@ def track():
 @limit_lookups
 def tracking_page(number):
     """Status of one request in plain words, with its public timeline."""
-    number = track_views.canonical_or_explain(number, "public.tracking_page")
-    version = track_views.version_or_explain(number)
+    record = track_views.find_or_explain(number, "public.tracking_page")
 
     def render():
-        submission = Submission.by_number(number)
         return render_template(
-            "public/tracking.html", **track_views.public_view(submission)
+            "public/tracking.html", **track_views.public_view(record)
         )
 
     # The page holds no personal data, cookie or token: the same HTML serves
     # everyone until the request's status moves (its version changes).
-    key = ("tracking", request.full_path, current_locale(), version)
+    key = ("tracking", request.full_path, current_locale(), record.version)
     return pagecache.get_or_render(key, render)
 
 
@@ -133,7 +131,7 @@ def tracking_page(number):
 @limit_lookups
 def receipt(number):
     """Receipt: on screen after applying, and printable on A4 or thermal paper."""
-    submission = track_views.find_or_explain(number, "public.receipt")
+    record = track_views.find_or_explain(number, "public.receipt")
     paper = request.args.get("paper", "")
     if paper not in ("58", "80"):
         paper = ""
@@ -141,7 +139,7 @@ def receipt(number):
         "public/receipt.html",
         just_submitted=request.args.get("new") == "1",
         paper=paper,
-        **track_views.public_view(submission),
+        **track_views.public_view(record),
     )
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import force_locale, gettext
 from htmx_flask import request as htmx_request
 
-from .. import auth, submissions
+from .. import auth, public_record, submissions
 from ..i18n import current_locale
 from ..models import Submission
 from ..staff_forms import IntakeForm
@@ -99,7 +99,8 @@ def recorded(number):
         "staff/intake_done.html",
         whatsapp_url=whatsapp_link(submission),
         just_submitted=False,
-        **track_views.public_view(submission),
+        submission=submission,
+        **track_views.public_view(public_record.find(submission.number)),
     )
 
 

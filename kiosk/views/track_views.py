@@ -6,9 +6,8 @@ here returns the applicant's name, NIK, phone or note.
 
 from flask import abort, g, make_response, redirect, render_template, url_for
 
-from .. import i18n, tracking, workflow
+from .. import i18n, public_record, tracking, workflow
 from ..i18n import current_locale
-from ..models import StatusEvent, Submission
 
 
 class LookupFailed(Exception):
@@ -31,14 +30,14 @@ def _not_found(number):
 
 
 def lookup(text):
-    """The request for a typed number, or LookupFailed saying what is wrong."""
+    """The public record for a typed number, or LookupFailed saying what is wrong."""
     parsed = tracking.parse(text)
     if not parsed.ok:
         raise _mistyped(parsed, text)
-    submission = Submission.by_number(parsed.number)
-    if submission is None:
+    record = public_record.find(parsed.number)
+    if record is None:
         raise _not_found(parsed.number)
-    return submission
+    return record
 
 
 def _explain(failure):
@@ -61,20 +60,13 @@ def canonical_or_explain(text, endpoint):
 
 
 def find_or_explain(text, endpoint):
-    """For HTML pages: the request, a redirect to its canonical URL, or an error page."""
+    """For HTML pages: the public record, a redirect to its canonical URL, or an
+    error page."""
     number = canonical_or_explain(text, endpoint)
-    submission = Submission.by_number(number)
-    if submission is None:
+    record = public_record.find(number)
+    if record is None:
         _explain(_not_found(number))
-    return submission
-
-
-def version_or_explain(number):
-    """The version of a known request (one indexed read), or the not-found page."""
-    version = Submission.version_of(number)
-    if version is None:
-        _explain(_not_found(number))
-    return version
+    return record
 
 
 def well_formed_or_404(number):
@@ -89,41 +81,30 @@ def well_formed_or_404(number):
     return parsed.number
 
 
-def public_events(submission):
-    """The timeline as the resident sees it: no internal notes, no staff names."""
-    return [
-        {
-            "status": event.to_status,
-            "label": i18n.STATUS_LABELS[event.to_status],
-            "note": event.public_note,
-            "at": event.created_at,
-        }
-        for event in (
-            StatusEvent.select(
-                StatusEvent.to_status, StatusEvent.public_note, StatusEvent.created_at
-            )
-            .where(StatusEvent.submission == submission)
-            .order_by(StatusEvent.created_at, StatusEvent.id)
-        )
-    ]
-
-
-def public_view(submission):
+def public_view(record):
     """Template context for a request's public pages."""
-    status = submission.status
-    events = public_events(submission)
-    latest_note = next((e["note"] for e in reversed(events) if e["note"]), "")
+    status = record.status
+    events = [
+        {
+            "status": event.status,
+            "label": i18n.STATUS_LABELS[event.status],
+            "note": event.note,
+            "at": event.at,
+        }
+        for event in record.events
+    ]
+    latest_note = next((e.note for e in reversed(record.events) if e.note), "")
     return {
-        "submission": submission,
-        "number": submission.number,
-        "document_name": submission.document_type.name(current_locale()),
+        "record": record,
+        "number": record.number,
+        "document_name": record.document_name(current_locale()),
         "status": status,
         "status_label": i18n.STATUS_LABELS[status],
         "explanation": i18n.STATUS_EXPLANATIONS[status],
         "next_step": i18n.STATUS_NEXT_STEPS[status],
         "events": events,
         "latest_note": latest_note,
-        "due_date": submission.due_date,
+        "due_date": record.due_date,
         "is_final": status in workflow.FINAL,
         "show_office": status in (workflow.READY, workflow.NEEDS_INFO),
         "office": g.office,

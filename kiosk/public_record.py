@@ -1,0 +1,101 @@
+"""What the public may see of one request, read in one statement.
+
+The tracking page, the receipt, the JSON API and the kiosk all show the same
+facts: status, document type, dates and the public timeline. They are read
+with a single indexed statement (the request joined to its document type and
+its status events), so a lookup costs one round-trip. The statement is built
+with peewee once per database and then only run with a new number; building
+SQL is most of what a small query costs in Python.
+
+A PublicRecord has no field for the applicant's name, NIK, phone or note, so
+no public page can show them by mistake.
+"""
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from . import tracking
+from .db import db
+from .models import DocumentType, StatusEvent, Submission
+
+
+@dataclass(frozen=True, slots=True)
+class PublicEvent:
+    status: str
+    note: str
+    at: object  # naive UTC datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRecord:
+    number: str
+    status: str
+    version: int
+    created_at: object  # naive UTC datetime
+    due_date: object
+    document_code: str
+    document_name_id: str
+    document_name_en: str
+    events: tuple  # PublicEvent, oldest first
+
+    @property
+    def display_number(self):
+        return tracking.display(self.number)
+
+    def document_name(self, locale):
+        return self.document_name_en if locale == "en" else self.document_name_id
+
+
+# The columns read, in order, with the field that turns each value into Python.
+_COLUMNS = (
+    Submission.status,
+    Submission.version,
+    Submission.created_at,
+    Submission.due_date,
+    DocumentType.code,
+    DocumentType.name_id,
+    DocumentType.name_en,
+    StatusEvent.to_status,
+    StatusEvent.public_note,
+    StatusEvent.created_at,
+)
+_PLACEHOLDER = "number-placeholder"
+_compiled = {}  # database class (the SQL dialect) -> SQL text
+
+
+def _sql():
+    dialect = type(db.obj)
+    sql = _compiled.get(dialect)
+    if sql is None:
+        query = (
+            Submission.select(*_COLUMNS)
+            .join(DocumentType)
+            .switch(Submission)
+            .join(StatusEvent, pw.JOIN.LEFT_OUTER)
+            .where(Submission.number == _PLACEHOLDER)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+        sql, params = query.sql()
+        # The number must be the statement's only value, or the SQL is not reusable.
+        assert params == [_PLACEHOLDER], params
+        _compiled[dialect] = sql  # two threads at once store the same text
+    return sql
+
+
+def _value(field, raw):
+    return None if raw is None else field.python_value(raw)
+
+
+def find(number):
+    """The public record of a canonical number, or None when there is none."""
+    rows = db.execute_sql(_sql(), (number,)).fetchall()
+    if not rows:
+        return None
+    first = [_value(field, raw) for field, raw in zip(_COLUMNS[:7], rows[0])]
+    events = tuple(
+        PublicEvent(row[7], row[8] or "", _value(StatusEvent.created_at, row[9]))
+        for row in rows
+        if row[7] is not None
+    )
+    return PublicRecord(number, *first, events=events)
