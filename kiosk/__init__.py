@@ -21,8 +21,8 @@ def create_app(test_config=None):
     # Form fields count against the same 1 MB ceiling as the whole body.
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
 
-    from . import cli, db, devices, i18n, pagecache, security, templating
-    from .models import OfficeSettings
+    from . import cli, db, devices, i18n, pagecache, security, templating, worklists
+    from .models import SETTINGS_CACHES, OfficeSettings
 
     htmx.init_app(app)
     i18n.init_app(app)
@@ -30,7 +30,9 @@ def create_app(test_config=None):
     # identify a kiosk before the rate limiter (registered by security) asks
     # whether the client is exempt.
     db.init_app(app)
-    OfficeSettings.CACHE_SECONDS = app.config["OFFICE_SETTINGS_CACHE_SECONDS"]
+    for cache in SETTINGS_CACHES:
+        cache.seconds = app.config["SETTINGS_CACHE_SECONDS"]
+    worklists.counts_cache.seconds = app.config["QUEUE_COUNTS_CACHE_SECONDS"]
     pagecache.configure(app.config["PAGE_CACHE_SECONDS"])
 
     @app.before_request

@@ -113,6 +113,14 @@ class DuplicateCode(ValueError):
 
 def save_document_type(actor, document_type, values):
     """Create (document_type None) or update a document type from cleaned values."""
+    try:
+        return _save_document_type(actor, document_type, values)
+    finally:
+        # After the commit: a thread reloading in between would keep the old list.
+        DocumentType.forget_listed()
+
+
+def _save_document_type(actor, document_type, values):
     with db.atomic():
         if document_type is None:
             try:
@@ -162,8 +170,9 @@ def save_office(actor, values):
         if changed:
             for name, value in after.items():
                 setattr(office, name, value)
-            office.save()  # also drops this process's cached copy
+            office.save()
             audit.record(actor, "office.update", "", changed)
+    OfficeSettings.forget_current()  # after the commit, as for document types
     return changed
 
 

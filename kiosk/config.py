@@ -19,8 +19,12 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "LOGIN_USERNAME_RATE_LIMIT": "20 per hour",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    # How long each process reuses the office settings row before reading it again.
-    "OFFICE_SETTINGS_CACHE_SECONDS": 5.0,
+    # How long each process reuses the office settings and the document types
+    # before reading them again (changes made through it show at once).
+    "SETTINGS_CACHE_SECONDS": 5.0,
+    # How long the staff queue's counts per status may lag (a clerk's own
+    # status changes show at once): counting reads much of a large table.
+    "QUEUE_COUNTS_CACHE_SECONDS": 10.0,
     # How long a rendered public tracking page is reused (its status changes
     # start a new entry at once; this bounds staleness of office details).
     "PAGE_CACHE_SECONDS": 60.0,

@@ -1,12 +1,12 @@
 """Models and their queries."""
 
 import datetime as dt
-import time
 
 import peewee as pw
 
 from . import tracking, workflow
 from .db import db
+from .shortcache import ShortLived
 
 CHANNELS = ("kiosk", "web", "counter", "whatsapp", "sms", "nagari", "app")
 STAFF_CHANNELS = ("counter", "whatsapp", "sms", "nagari")
@@ -63,8 +63,13 @@ class DocumentType(BaseModel):
 
     @classmethod
     def listed(cls):
-        """Active types in display order."""
-        return cls.select().where(cls.active).order_by(cls.position, cls.code)
+        """Active types in display order (each process keeps them a few seconds)."""
+        return _listed_document_types.get()
+
+    @classmethod
+    def forget_listed(cls):
+        """Drop this process's copy of listed(), after a change."""
+        _listed_document_types.forget()
 
     def name(self, locale):
         return self.name_en if locale == "en" else self.name_id
@@ -220,24 +225,15 @@ class OfficeSettings(BaseModel):
     kiosk_idle_warning_seconds = pw.IntegerField(default=60)
     kiosk_idle_reset_seconds = pw.IntegerField(default=90)
 
-    # Read on every request but changed rarely: each process keeps the row for a
-    # few seconds (saving it here drops the copy at once).
-    CACHE_SECONDS = 5.0
-    _cached = None  # (database object, expiry, row)
-
     @classmethod
     def current(cls):
-        cached = cls._cached
-        now = time.monotonic()
-        if cached and cached[0] is db.obj and cached[1] > now:
-            return cached[2]
-        row = cls.select().order_by(cls.id).get()
-        cls._cached = (db.obj, now + cls.CACHE_SECONDS, row)
-        return row
+        """The settings row (each process keeps it a few seconds)."""
+        return _office_settings.get()
 
-    def save(self, *args, **kwargs):
-        OfficeSettings._cached = None
-        return super().save(*args, **kwargs)
+    @classmethod
+    def forget_current(cls):
+        """Drop this process's copy of current(), after a change."""
+        _office_settings.forget()
 
     def area_list(self):
         return [line.strip() for line in self.areas.splitlines() if line.strip()]
@@ -287,3 +283,15 @@ ALL_MODELS = [
     OfficeSettings,
     AdminEvent,
 ]
+
+
+_office_settings = ShortLived(lambda: OfficeSettings.select().order_by(OfficeSettings.id).get())
+_listed_document_types = ShortLived(
+    lambda: list(
+        DocumentType.select()
+        .where(DocumentType.active)
+        .order_by(DocumentType.position, DocumentType.code)
+    )
+)
+# The caches above, which create_app() sets from the configuration.
+SETTINGS_CACHES = (_office_settings, _listed_document_types)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import peewee as pw
 
-from . import tracking, workflow
+from . import tracking, workflow, worklists
 from .db import write_transaction
 from .models import StatusEvent, Submission, utcnow
 
@@ -33,10 +33,8 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     A clash of tracking numbers is retried with a new number. When `form_token`
     was already used, the request stored the first time is returned instead.
     """
-    if form_token:
-        existing = Submission.get_or_none(Submission.form_token == form_token)
-        if existing:
-            return existing
+    # A form sent twice is caught by the unique form_token when it is inserted,
+    # not by reading first: every request would pay for that read.
     document_type = fields["document_type"]
     for _ in range(MAX_NUMBER_ATTEMPTS):
         number = tracking.generate()
@@ -66,6 +64,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     staff=staff,
                     created_at=submission.created_at,
                 )
+            worklists.forget_counts()
             return submission
         except pw.IntegrityError:
             if form_token:
@@ -112,4 +111,5 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
             staff=staff,
             created_at=now,
         )
+    worklists.forget_counts()  # after the commit, so the new counts are read
     return Submission.by_number(current.number)

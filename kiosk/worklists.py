@@ -5,8 +5,9 @@ import datetime as dt
 import peewee as pw
 
 from . import workflow
-from .models import DocumentType, Submission
+from .models import DocumentType, Submission, utcnow
 from .queue import OPEN
+from .shortcache import ShortLived
 
 # Finished requests are counted over a recent window: counting every completed
 # request ever made would read most of a million-row table on each load.
@@ -14,8 +15,22 @@ FINISHED_WINDOW_DAYS = 30
 DAY_LIST_LIMIT = 200
 
 
-def status_counts(now):
-    """Requests per open status, and finished ones over the recent window."""
+def status_counts():
+    """Requests per open status, and finished ones over the recent window.
+
+    Counting reads much of the table, so each process keeps the counts a few
+    seconds (QUEUE_COUNTS_CACHE_SECONDS); a status change made through it
+    forgets them at once.
+    """
+    return counts_cache.get()
+
+
+def forget_counts():
+    counts_cache.forget()
+
+
+def count_now(now):
+    """status_counts() read from the database at `now`."""
     counts = dict.fromkeys(workflow.STATUSES, 0)
     open_rows = (
         Submission.select(Submission.status, pw.fn.COUNT(Submission.id))
@@ -34,6 +49,9 @@ def status_counts(now):
         counts[status] = count
     counts[OPEN] = sum(counts[s] for s in workflow.OPEN)
     return counts
+
+
+counts_cache = ShortLived(lambda: count_now(utcnow()), seconds=10.0)
 
 
 def ready_for_collection(limit=DAY_LIST_LIMIT):

@@ -178,8 +178,9 @@ def make_app(database_url, tmp_path, monkeypatch):
             "SECRET_KEY": "test",
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
-            "OFFICE_SETTINGS_CACHE_SECONDS": 0,
+            "SETTINGS_CACHE_SECONDS": 0,
             "PAGE_CACHE_SECONDS": 0,
+            "QUEUE_COUNTS_CACHE_SECONDS": 0,
         }
         config.update(overrides)
         app = create_app(config)

@@ -283,3 +283,24 @@ def test_admin_pages_render_in_both_languages(app, admin):
         page = admin.get(f"/staff/admin?lang={lang}").get_data(as_text=True)
         assert f'<html lang="{lang}">' in page
         assert word in page  # Indonesian needs the merged catalog
+
+
+def test_changes_show_at_once_while_each_process_keeps_its_settings(make_app):
+    """Office details and document types are kept per process for a while;
+    an admin's change made through the process replaces them at once."""
+    app = make_app(SETTINGS_CACHE_SECONDS=60)
+    admin = staff_client(app, "boss", role="admin")
+    resident = english(app.test_client())
+    assert 'value="KIA"' in resident.get("/apply").get_data(as_text=True)
+    kia = DocumentType.get(DocumentType.code == "KIA")
+    admin.post(
+        f"/staff/admin/types/{kia.id}",
+        data=type_form(name_id=kia.name_id, name_en=kia.name_en, active=None),
+    )
+    assert 'value="KIA"' not in resident.get("/apply").get_data(as_text=True)
+    assert "Jalan Prof. M. Yamin 9" not in resident.get("/").get_data(as_text=True)
+    response = admin.post(
+        "/staff/admin/office", data=office_form(address="Jalan Prof. M. Yamin 9")
+    )
+    assert response.status_code == 303
+    assert "Jalan Prof. M. Yamin 9" in resident.get("/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import auth, bulk, queue, submissions, tracking, workflow, worklists
 from ..i18n import STATUS_LABELS
-from ..models import DocumentType, Submission, utcnow
+from ..models import DocumentType, Submission
 from ..staff_forms import BulkForm, MoveForm
 from ..staff_views_support import (
     NOT_FOUND,
@@ -36,7 +36,7 @@ def _queue_context(args, bulk_form=None, outcomes=None):
     return {
         "filters": filters,
         "page": page,
-        "counts": worklists.status_counts(utcnow()),
+        "counts": worklists.status_counts(),
         "finished_window": worklists.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
         "search_error": SEARCH_ERRORS.get(filters.search.error),

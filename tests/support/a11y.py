@@ -116,7 +116,7 @@ def in_process_app(database_url: str, folder: Path):
                 "TESTING": True,
                 "DATABASE_URL": database_url,
                 "SECRET_KEY": "a11y",
-                "OFFICE_SETTINGS_CACHE_SECONDS": 0,
+                "SETTINGS_CACHE_SECONDS": 0,
             }
         )
         try:

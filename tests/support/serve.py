@@ -23,7 +23,8 @@ if not isinstance(_overrides, dict):
 
 # Tests change office settings in the database and expect the next page to show
 # them, so test servers read the settings row on every request.
-_overrides.setdefault("OFFICE_SETTINGS_CACHE_SECONDS", 0)
+_overrides.setdefault("SETTINGS_CACHE_SECONDS", 0)
 _overrides.setdefault("PAGE_CACHE_SECONDS", 0)
+_overrides.setdefault("QUEUE_COUNTS_CACHE_SECONDS", 0)
 
 app = create_app(_overrides)
