@@ -4,7 +4,6 @@ import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 )
 
 from . import accounts, qr, tracking, validation
+from .i18n import lazy_gettext as _l
 
 ROLE_CHOICES = [("staff", _l("Staff")), ("admin", _l("Administrator"))]
 REQUIRED = _l("This field is required.")

@@ -1,11 +1,11 @@
 """The application form, shared by the web, the kiosk and staff intake."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from . import validation
+from .i18n import lazy_gettext as _l
 from .models import LANGUAGES, DocumentType, OfficeSettings
 
 MESSAGES = {

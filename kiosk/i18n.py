@@ -5,7 +5,7 @@ from functools import cached_property
 from babel.support import NullTranslations
 from flask import g, request
 from flask_babel import Babel, Domain, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
 from . import tracking, workflow
@@ -45,6 +45,23 @@ class _Babel(Babel):
 
 
 babel = _Babel()
+
+
+def _translate(message, **values):
+    text = babel.domain_instance.get_translations().ugettext(message)
+    return text % values if values else text
+
+
+def lazy_gettext(message, **values):
+    """flask-babel's lazy_gettext, asking the domain directly when shown.
+
+    Status and channel labels are lazy and a queue page shows hundreds; this
+    skips flask-babel's search for the domain on each one.
+    """
+    return LazyString(_translate, message, **values)
+
+
+_l = lazy_gettext
 
 STATUS_LABELS = {
     workflow.SUBMITTED: _l("Received"),

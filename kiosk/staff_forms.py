@@ -1,6 +1,5 @@
 """Forms of the staff console: sign-in, status changes and intake."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -14,6 +13,7 @@ from wtforms.validators import ValidationError
 from . import validation, workflow
 from .forms import FIELD_ORDER, ApplicationForm
 from .i18n import CHANNEL_LABELS, STATUS_LABELS
+from .i18n import lazy_gettext as _l
 from .models import STAFF_CHANNELS
 from .staff_views_support import refusal_message
 

@@ -1,10 +1,10 @@
 """What the staff pages say about refused moves and searches, and small helpers."""
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 
 from . import bulk, search, tracking, workflow
 from .i18n import STATUS_LABELS
+from .i18n import lazy_gettext as _l
 from .templating import wants_fragment
 
 MOVE_REFUSALS = {

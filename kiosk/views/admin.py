@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from .. import administration, auth
 from ..accounts import AccountError
@@ -12,6 +11,7 @@ from ..admin_forms import (
     StaffCreateForm,
     StaffEditForm,
 )
+from ..i18n import lazy_gettext as _l
 from ..models import DocumentType, StaffMember, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")

@@ -14,10 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from .. import administration, audit, auth, csv_export, queue
 from ..admin_forms import KioskForm, OfficeForm
+from ..i18n import lazy_gettext as _l
 from ..models import KioskDevice, OfficeSettings
 from ..templating import public_url
 from ..timeutil import office_today, office_zone

@@ -4,11 +4,11 @@ import math
 import time
 
 from flask import jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..i18n import lazy_gettext as _l
 from ..security import limiter
 
 TITLES = {

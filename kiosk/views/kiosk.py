@@ -7,12 +7,12 @@ forms, validation and lookups are the public site's, only the layout differs.
 import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from .. import kiosk_mode, submissions
 from ..forms import ApplicationForm
 from ..i18n import DEFAULT_LOCALE, current_locale
+from ..i18n import lazy_gettext as _l
 from ..timeutil import office_today
 from . import errors, track_views
 

@@ -11,9 +11,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from .. import auth
+from ..i18n import lazy_gettext as _l
 from ..security import client_address, limiter
 from ..staff_forms import LoginForm
 
