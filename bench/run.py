@@ -136,7 +136,7 @@ def _measure(server, args, data, numbers, niks, longest, work, results):
         results["notes"].append(f"only {page} queue pages: 'page 1,000' is page {page}")
     runner = scenarios.Runner(server, results["settings"], work, cookie)
     _log(f"server: {server.url} (waitress, {args.threads} threads); baseline ...")
-    before_rps, _ = runner.baseline()
+    before_rps, before = runner.baseline()
     rows, staff_time = [], {}
     for scenario in scenarios.build(numbers, niks[:5000], cursor):
         if not scenario.paths or (scenario.staff and not cookie):
@@ -149,10 +149,12 @@ def _measure(server, args, data, numbers, niks, longest, work, results):
     _log("measuring submissions ...")
     results["submissions"] = runner.submissions()
     _log("baseline again ...")
-    after_rps, _ = runner.baseline()
+    after_rps, after = runner.baseline()
     baseline_rps = (before_rps + after_rps) / 2
     results["baseline"] = {
         "rps": baseline_rps, "before_rps": before_rps, "after_rps": after_rps,
+        # What this machine's queueing alone costs at this concurrency.
+        "p99_ms": (before.p99_ms + after.p99_ms) / 2,
     }  # fmt: skip
     results["scenarios"] = [scenarios.row(s, r, baseline_rps) for s, r in rows]
     results["staff_server_time"] = staff_time

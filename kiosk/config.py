@@ -14,6 +14,9 @@ DEFAULTS = {
     # Client networks never rate-limited (the office LAN), comma-separated CIDRs.
     "RATELIMIT_EXEMPT_NETWORKS": "",
     "TRUSTED_PROXIES": 0,
+    # Host names the site answers to (None: any). Without a public base URL the
+    # QR codes carry the request's own host, which a forged Host header sets.
+    "TRUSTED_HOSTS": None,
     "LOOKUP_RATE_LIMIT": "60 per minute;600 per hour",
     "SUBMIT_RATE_LIMIT": "10 per minute;60 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute",
@@ -46,6 +49,7 @@ ENVIRONMENT = {
     "HTTPS": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "RATELIMIT_EXEMPT_NETWORKS": str,
     "TRUSTED_PROXIES": int,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()] or None,
 }
 
 

@@ -249,3 +249,25 @@ def test_every_state_changing_request_needs_a_csrf_token(make_app, samples):
         response = admin.post(url, data=dict(FORM, step="confirm"))
         assert response.status_code == 400, url
         assert "The form had expired" in response.text or "kedaluwarsa" in response.text
+
+
+def test_a_host_the_site_does_not_know_is_refused_with_a_page(make_app, monkeypatch):
+    """KIOSK_TRUSTED_HOSTS: a forged Host header gets a 400, not a page whose links
+    (and QR codes, when no public base URL is set) point at the forger's host."""
+    monkeypatch.setenv("KIOSK_TRUSTED_HOSTS", "dukcapil.sijunjungkab.go.id, .lan")
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    assert app.config["TRUSTED_HOSTS"] == ["dukcapil.sijunjungkab.go.id", ".lan"]
+    client = app.test_client()
+    submission = make_submission()
+    for host in ("dukcapil.sijunjungkab.go.id", "kiosk-1.lan"):
+        response = client.get(f"/t/{submission.number}", headers={"Host": host})
+        assert response.status_code == 200, host
+    for path in ("/", f"/t/{submission.number}", f"/t/{submission.number}/qr.svg"):
+        refused = client.get(path + "?lang=en", headers={"Host": "evil.example"})
+        assert refused.status_code == 400, path
+        _check_headers(refused, 400)
+        assert "Something in the request was not right" in refused.text
+        assert "does not answer to the address" in refused.text
+        assert "evil.example" not in refused.text
+    indonesian = app.test_client().get("/", headers={"Host": "evil.example"})
+    assert "Situs ini tidak melayani alamat yang diminta" in indonesian.text

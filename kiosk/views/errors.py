@@ -6,7 +6,7 @@ import time
 from flask import jsonify, render_template, request
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from ..i18n import lazy_gettext as _l
 from ..security import limiter
@@ -85,6 +85,10 @@ def _render(status, message=None, headers=()):
 def handle_http_error(error):
     if error.code is None or error.code < 400:
         return error  # redirects pass through unchanged
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: Flask builds no URLs for this request.
+        page = render_template("errors/unknown_host.html", title=TITLES[400])
+        return page, 400
     kept = [(k, v) for k, v in error.get_headers() if k in KEPT_HEADERS]
     return _render(error.code, headers=kept)
 
