@@ -2,7 +2,7 @@
 
 Headless Chromium against the real server (waitress), axe-core from the npm
 registry. The pages come from the app's url_map: a GET route without a sample
-state in tests/support/a11y.py's catalogue fails the first test. Each page
+state in tests/support/a11y/catalogue.py fails the first test. Each page
 state is shown once per language and checked at the three sizes by resizing
 the window, which keeps the run short; the server and its data are shared by
 the whole module.
@@ -34,7 +34,8 @@ def test_every_page_route_has_sample_states(site):
     missing = sorted(pages - catalogue.keys())
     assert not missing, (
         "GET routes with no sample state: add them to catalogue() in "
-        f"tests/support/a11y.py (or to NOT_PAGES if they are not HTML): {missing}"
+        "tests/support/a11y/catalogue.py (or to NOT_PAGES in servers.py if they "
+        f"are not HTML): {missing}"
     )
     stale = sorted(catalogue.keys() - pages - {"404", "429"})
     assert not stale, f"catalogue() lists routes the app no longer has: {stale}"

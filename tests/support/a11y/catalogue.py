@@ -1,0 +1,371 @@
+"""The page catalogue: every GET page of the app in each state a test shows it in.
+
+It maps every GET rule of the app's url_map to the states a test shows that
+page in (empty, with errors, after an htmx swap ...), so that a new page
+without a sample fails tests/browser/test_accessibility.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tests.support.kiosk import NIK
+
+from .checks import with_lang
+from .servers import STATUSES
+
+
+@dataclass
+class State:
+    """One way a page can look, reached by ``show(page, site, lang)``.
+
+    audience: "public" (a plain browser), "kiosk" (a registered kiosk's
+    browser) or "staff" (a signed-in admin). swapped: the state is reached by an
+    htmx swap, after which focus must not be left on <body>.
+    """
+
+    name: str
+    audience: str
+    show: object
+    swapped: bool = False
+
+
+def _goto(path, status=200):
+    def show(page, site, lang):
+        address = path(site)
+        response = page.goto(site.url + with_lang(address, lang))
+        assert response.status == status, f"{address}: HTTP {response.status}"
+
+    return show
+
+
+def _submit_empty(path, form, wait="#error-summary"):
+    """A form sent without answers: the page with its error summary."""
+
+    def show(page, site, lang):
+        page.goto(site.url + with_lang(path, lang))
+        page.locator(f"{form} button[type=submit]").last.click()
+        page.locator(wait).wait_for()
+
+    return show
+
+
+APPLY_ANSWERS = {
+    "#applicant_name": "Siti Rahma",
+    "#nik": "1303054507900001",
+    "#phone": "0812 3456 7890",
+    "#nagari": "Padang Laweh",
+}
+
+
+def _apply_swapped(page, site, lang):
+    """Requirements swapped in by htmx, and a field re-drawn with its error."""
+    page.goto(site.url + with_lang("/apply", lang))
+    page.locator("input[name=document_type][value=KK]").check()
+    page.locator("#document-type-requirements").wait_for()
+    page.locator("#nik").fill("12345")
+    page.locator("#phone").focus()  # leaving the field checks it in place
+    page.locator("#nik-error").wait_for()
+
+
+def _apply_check(page, site, lang):
+    page.goto(site.url + with_lang("/apply", lang))
+    page.locator("input[name=document_type][value=KK]").check()
+    page.locator("#document-type-requirements").wait_for()
+    for selector, value in APPLY_ANSWERS.items():
+        page.locator(selector).fill(value)
+    page.locator("input[name=kecamatan][value=Kupitan]").check()
+    page.locator("#consent").check()
+    page.locator(".apply-form button[type=submit]").click()
+    page.locator("button[name=step][value=confirm]").wait_for()
+
+
+def _rate_limited(page, site, lang):
+    """The 429 page, from the second server whose lookups are limited to 1 a minute."""
+    for _ in range(3):
+        response = page.goto(f"{site.limited.url}/t/{site.unknown}?lang={lang}")
+        if response.status == 429:
+            return
+    raise AssertionError(f"no 429 from the limited server: HTTP {response.status}")
+
+
+def _staff_login_refused(page, site, lang):
+    page.goto(site.url + with_lang("/staff/login", lang))
+    page.locator("#username").fill("nobody")
+    page.locator("#password").fill("not the password")
+    page.locator("form[action='/staff/login'] button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+
+
+def _staff_move_refused(page, site, lang):
+    page.goto(site.url + with_lang(f"/staff/s/{site.numbers['submitted']}", lang))
+    page.locator("button[name=target][value=rejected]").click()  # no reason given
+    page.locator("#move-error").wait_for()
+
+
+def _staff_moved(page, site, lang):
+    page.goto(site.url + with_lang(f"/staff/s/{site.movable.pop()}", lang))
+    page.locator("#public_note").fill("Berkas sedang diperiksa.")
+    page.locator("button[name=target][value=verifying]").click()
+    page.locator(".banner--success").wait_for()
+
+
+def _staff_scan_error(page, site, lang):
+    page.goto(site.url + with_lang("/staff", lang))
+    page.locator("#scan").fill(site.typo)
+    page.keyboard.press("Enter")
+    page.locator("#scan-error").wait_for()
+
+
+def _staff_queue_filtered(page, site, lang):
+    page.goto(site.url + with_lang("/staff", lang))
+    page.select_option("#channel", "sms")
+    page.wait_for_url(re.compile(r"channel=sms"))
+
+
+def _staff_bulk(target):
+    def show(page, site, lang):
+        page.goto(site.url + with_lang(f"/staff?q={site.movable.pop()}", lang))
+        page.locator("[data-select-row]").first.check()
+        page.locator(f"input[name=target][value={target}]").check()
+        page.locator(".bulk button[type=submit]").click()
+        page.locator("#bulk-result-heading, #bulk-errors").first.wait_for()
+
+    return show
+
+
+# The kiosk apply flow as one walk: each state continues from the one before
+# when the page is still there, so running them in order walks the flow once.
+def _kiosk_type(page, step, value):
+    page.locator(f".kiosk-screen--{step}").wait_for()
+    page.locator(f"#{step}").fill(value)
+    _kiosk_done(page)
+
+
+def _kiosk_done(page):
+    """The on-screen keyboard's done key, or the page's own continue button."""
+    done = page.locator("[data-keyboard-for]:visible [data-action=done]")
+    if done.count():
+        done.click()
+    else:
+        page.locator("[data-continue]").click()
+
+
+def _tap(selector):
+    return lambda page: page.locator(selector).click()
+
+
+def _wait(selector):
+    return lambda page: page.locator(selector).wait_for()
+
+
+def _type(step, value):
+    return lambda page: _kiosk_type(page, step, value)
+
+
+KIOSK_WALK = [
+    # (state, what shows it, the steps from the state before)
+    ("start", ".kiosk-screen--start", ()),
+    ("document_type", ".kiosk-screen--document_type", (_tap(".kiosk-action--apply"),)),
+    ("requirements", ".kiosk-screen--requirements",
+     (_tap("button[name=document_type][value=KK]"),)),
+    ("applicant_name", ".kiosk-screen--applicant_name", (_tap("[data-continue]"),)),
+    ("nik with an error", ".kiosk-screen--nik #nik-error",
+     (_type("applicant_name", "Siti Aminah"), _type("nik", "123"))),
+    ("phone", ".kiosk-screen--phone", (_type("nik", NIK),)),
+    ("kecamatan", ".kiosk-screen--kecamatan", (_type("phone", ""),)),
+    ("nagari", ".kiosk-screen--nagari",
+     (_tap("button[name=kecamatan][value=Sijunjung]"),)),
+    ("note", ".kiosk-screen--note", (_type("nagari", "Muaro"),)),
+    ("check", ".kiosk-screen--check", (_kiosk_done,)),
+    ("language", ".kiosk-screen--language",
+     (_tap("button[name=change][value=language]"),)),
+    ("check with an error", ".kiosk-screen--check #consent-error",
+     (_tap("button[name=language][value=id]"), _wait(".kiosk-screen--check"),
+      _tap("button[name=send]"))),
+    ("receipt", ".kiosk-screen--receipt",
+     (_tap("label[for=consent]"), _tap("button[name=send]"))),
+    ("idle warning", "dialog[data-kiosk-idle][open]",
+     (lambda p: p.evaluate("document.querySelector('[data-kiosk-idle]').showModal()"),)),
+]  # fmt: skip
+KIOSK_STEPS = [name for name, _, _ in KIOSK_WALK]
+
+
+def _kiosk(until):
+    def show(page, site, lang):
+        index = KIOSK_STEPS.index(until)
+        start = index
+        if index == 0 or not page.locator(KIOSK_WALK[index - 1][1]).count():
+            page.goto(f"{site.url}/kiosk?lang={lang}")
+            start = 1
+        for _, shown, steps in KIOSK_WALK[start : index + 1]:
+            for step in steps:
+                step(page)
+            page.locator(shown).first.wait_for()
+        page.locator(KIOSK_WALK[index][1]).first.wait_for()
+
+    return show
+
+
+def _kiosk_status(number_of=None):
+    def show(page, site, lang):
+        page.goto(f"{site.url}/kiosk/status?lang={lang}")
+        page.locator(".kiosk-screen--status").wait_for()
+        if number_of is not None:
+            page.locator("#number").fill(number_of(site))
+            _kiosk_done(page)
+            page.locator("#number-error, .kiosk-screen--status-result").first.wait_for()
+
+    return show
+
+
+def _tracking(status):
+    return lambda site: f"/t/{site.numbers[status]}"
+
+
+def catalogue():
+    """URL rule -> the states that show its page. Every GET page rule is here."""
+    public, kiosk, staff = "public", "kiosk", "staff"
+    return {
+        "/": [State("home", public, _goto(lambda s: "/"))],
+        "/track": [
+            State("lookup: typo", public, _goto(lambda s: f"/track?number={s.typo}", 400)),
+            State("lookup: not a number", public, _goto(lambda s: "/track?number=halo", 400)),
+        ],
+        "/apply": [
+            State("apply", public, _goto(lambda s: "/apply")),
+            State("apply: errors", public, _submit_empty("/apply", ".apply-form")),
+            State("apply: requirements and a field error in place", public,
+                  _apply_swapped, swapped=True),
+            State("apply: check your answers", public, _apply_check),
+        ],
+        "/t/<number>": [
+            *[
+                State(f"tracking: {status}", public, _goto(_tracking(status)))
+                for status in STATUSES
+            ],
+            State("tracking: unknown number", public,
+                  _goto(lambda s: f"/t/{s.unknown}", 404)),
+            State("tracking: typo", public, _goto(lambda s: f"/t/{s.typo}", 400)),
+        ],
+        "/t/<number>/receipt": [
+            State("receipt: just sent", public,
+                  _goto(lambda s: f"/t/{s.numbers['submitted']}/receipt?new=1")),
+            State("receipt: 80 mm paper", public,
+                  _goto(lambda s: f"/t/{s.numbers['ready']}/receipt?paper=80")),
+        ],
+        "/stats": [State("statistics", public, _goto(lambda s: "/stats"))],
+        # Not rules: an unknown address, and too many lookups.
+        "404": [State("404", public, _goto(lambda s: "/no-such-page", 404))],
+        "429": [State("429", public, _rate_limited)],
+        "/kiosk": [
+            State("kiosk: browser not registered", public, _goto(lambda s: "/kiosk", 403)),
+            State("kiosk: start", kiosk, _kiosk("start")),
+        ],
+        "/kiosk/apply": [
+            State(f"kiosk: {step}", kiosk, _kiosk(step), swapped=True)
+            for step in KIOSK_STEPS[1 : KIOSK_STEPS.index("receipt")]
+        ],
+        "/kiosk/receipt/<number>": [
+            State("kiosk: receipt", kiosk, _kiosk("receipt"), swapped=True),
+            # The idle warning can open on any kiosk screen; here, the receipt.
+            State("kiosk: idle warning", kiosk, _kiosk("idle warning"), swapped=True),
+            State("kiosk: receipt of an unknown number", kiosk,
+                  _goto(lambda s: f"/kiosk/receipt/{s.unknown}", 404)),
+        ],
+        "/kiosk/status": [
+            State("kiosk: status", kiosk, _kiosk_status()),
+            State("kiosk: status, typo", kiosk,
+                  _kiosk_status(lambda s: s.typo), swapped=True),
+            State("kiosk: status, unknown number", kiosk,
+                  _kiosk_status(lambda s: s.unknown), swapped=True),
+            State("kiosk: status result", kiosk,
+                  _kiosk_status(lambda s: s.numbers["needs_info"]), swapped=True),
+        ],
+        "/staff/login": [
+            State("staff: sign-in", public, _goto(lambda s: "/staff/login")),
+            State("staff: sign-in refused", public, _staff_login_refused),
+        ],
+        "/staff": [
+            State("staff: queue", staff, _goto(lambda s: "/staff")),
+            State("staff: queue filtered in place", staff, _staff_queue_filtered,
+                  swapped=True),
+            State("staff: scan error in place", staff, _staff_scan_error, swapped=True),
+            State("staff: bulk change refused", staff, _staff_bulk("rejected"),
+                  swapped=True),
+            State("staff: bulk change done", staff, _staff_bulk("verifying"),
+                  swapped=True),
+        ],
+        "/staff/scan": [
+            State("staff: scan page, typo", staff,
+                  _goto(lambda s: f"/staff/scan?number={s.typo}", 400)),
+        ],
+        "/staff/s/<number>": [
+            State("staff: request", staff,
+                  _goto(lambda s: f"/staff/s/{s.numbers['needs_info']}")),
+            State("staff: finished request", staff,
+                  _goto(lambda s: f"/staff/s/{s.numbers['completed']}")),
+            State("staff: unknown request", staff,
+                  _goto(lambda s: f"/staff/s/{s.unknown}", 404)),
+            State("staff: move refused in place", staff, _staff_move_refused,
+                  swapped=True),
+            State("staff: moved in place", staff, _staff_moved, swapped=True),
+        ],
+        "/staff/today": [State("staff: today", staff, _goto(lambda s: "/staff/today"))],
+        "/staff/new": [
+            State("staff: record a request", staff, _goto(lambda s: "/staff/new")),
+            State("staff: record a request, errors", staff,
+                  _submit_empty("/staff/new", ".intake-form")),
+        ],
+        "/staff/new/<number>": [
+            State("staff: request recorded", staff,
+                  _goto(lambda s: f"/staff/new/{s.recorded}")),
+        ],
+        "/staff/admin": [State("admin", staff, _goto(lambda s: "/staff/admin"))],
+        "/staff/admin/staff": [
+            State("admin: staff", staff, _goto(lambda s: "/staff/admin/staff")),
+            State("admin: staff, errors", staff,
+                  _submit_empty("/staff/admin/staff", "form[action='/staff/admin/staff']")),
+        ],
+        "/staff/admin/staff/<int:member_id>": [
+            State("admin: staff member", staff,
+                  _goto(lambda s: f"/staff/admin/staff/{s.admin_id}")),
+        ],
+        "/staff/admin/types": [
+            State("admin: document types", staff, _goto(lambda s: "/staff/admin/types")),
+        ],
+        "/staff/admin/types/<int:type_id>": [
+            State("admin: document type", staff,
+                  _goto(lambda s: f"/staff/admin/types/{s.type_id}")),
+        ],
+        "/staff/admin/types/new": [
+            State("admin: new document type", staff,
+                  _goto(lambda s: "/staff/admin/types/new")),
+            State("admin: new document type, errors", staff,
+                  _submit_empty("/staff/admin/types/new",
+                                "form[action='/staff/admin/types/new']")),
+        ],
+        "/staff/admin/office": [
+            State("admin: office", staff, _goto(lambda s: "/staff/admin/office")),
+        ],
+        "/staff/admin/kiosks": [
+            State("admin: kiosks", staff, _goto(lambda s: "/staff/admin/kiosks")),
+            State("admin: kiosks, errors", staff,
+                  _submit_empty("/staff/admin/kiosks",
+                                "form[action='/staff/admin/kiosks']")),
+        ],
+        "/staff/admin/audit": [
+            State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),
+        ],
+    }  # fmt: skip
+
+
+def states_for(audience):
+    """Every state of `audience`, in catalogue order (the kiosk walk's order)."""
+    return [
+        state
+        for states in catalogue().values()
+        for state in states
+        if state.audience == audience
+    ]
