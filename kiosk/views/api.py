@@ -31,12 +31,12 @@ def track(number):
         },
         timeline=[
             {
-                "status": event["status"],
-                "label": str(event["label"]),
-                "note": event["note"],
-                "at": event["at"].isoformat(timespec="seconds") + "Z",
+                "status": event.status,
+                "label": str(i18n.STATUS_LABELS[event.status]),
+                "note": event.note,
+                "at": event.at.isoformat(timespec="seconds") + "Z",
             }
-            for event in view["events"]
+            for event in record.events
         ],
         expected_date=record.due_date.isoformat(),
         created_at=record.created_at.isoformat(timespec="seconds") + "Z",

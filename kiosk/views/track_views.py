@@ -84,15 +84,6 @@ def well_formed_or_404(number):
 def public_view(record):
     """Template context for a request's public pages."""
     status = record.status
-    events = [
-        {
-            "status": event.status,
-            "label": i18n.STATUS_LABELS[event.status],
-            "note": event.note,
-            "at": event.at,
-        }
-        for event in record.events
-    ]
     latest_note = next((e.note for e in reversed(record.events) if e.note), "")
     return {
         "record": record,
@@ -102,7 +93,7 @@ def public_view(record):
         "status_label": i18n.STATUS_LABELS[status],
         "explanation": i18n.STATUS_EXPLANATIONS[status],
         "next_step": i18n.STATUS_NEXT_STEPS[status],
-        "events": events,
+        "events": record.events,
         "latest_note": latest_note,
         "due_date": record.due_date,
         "is_final": status in workflow.FINAL,
