@@ -16,7 +16,6 @@ LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
-
 class _RequestDomain(Domain):
     """flask-babel's message domain, finding the request's catalog once.
 

@@ -4,7 +4,7 @@ The tracking page, the receipt, the JSON API and the kiosk all show the same
 facts: status, document type, dates and the public timeline. They are read
 with a single indexed statement (the request joined to its document type and
 its status events), so a lookup costs one round-trip. The statement is built
-with peewee once per database and then only run with a new number; building
+with peewee once per SQL dialect and then only run with a new number: building
 SQL is most of what a small query costs in Python.
 
 A PublicRecord has no field for the applicant's name, NIK, phone or note, so
@@ -47,8 +47,10 @@ class PublicRecord:
         return self.document_name_en if locale == "en" else self.document_name_id
 
 
-# The columns read, in order, with the field that turns each value into Python.
-_COLUMNS = (
+# The columns read, in order: each row is the request's (the same on every row)
+# followed by one event's (None when it has none). Each field also turns its
+# raw value into Python.
+_RECORD_COLUMNS = (
     Submission.status,
     Submission.version,
     Submission.created_at,
@@ -56,10 +58,8 @@ _COLUMNS = (
     DocumentType.code,
     DocumentType.name_id,
     DocumentType.name_en,
-    StatusEvent.to_status,
-    StatusEvent.public_note,
-    StatusEvent.created_at,
 )
+_EVENT_COLUMNS = (StatusEvent.to_status, StatusEvent.public_note, StatusEvent.created_at)
 _PLACEHOLDER = "number-placeholder"
 _compiled = {}  # database class (the SQL dialect) -> SQL text
 
@@ -69,7 +69,7 @@ def _sql():
     sql = _compiled.get(dialect)
     if sql is None:
         query = (
-            Submission.select(*_COLUMNS)
+            Submission.select(*_RECORD_COLUMNS, *_EVENT_COLUMNS)
             .join(DocumentType)
             .switch(Submission)
             .join(StatusEvent, pw.JOIN.LEFT_OUTER)
@@ -83,8 +83,11 @@ def _sql():
     return sql
 
 
-def _value(field, raw):
-    return None if raw is None else field.python_value(raw)
+def _values(fields, raw_values):
+    return [
+        None if raw is None else field.python_value(raw)
+        for field, raw in zip(fields, raw_values)
+    ]
 
 
 def find(number):
@@ -92,10 +95,10 @@ def find(number):
     rows = db.execute_sql(_sql(), (number,)).fetchall()
     if not rows:
         return None
-    first = [_value(field, raw) for field, raw in zip(_COLUMNS[:7], rows[0])]
-    events = tuple(
-        PublicEvent(row[7], row[8] or "", _value(StatusEvent.created_at, row[9]))
-        for row in rows
-        if row[7] is not None
-    )
-    return PublicRecord(number, *first, events=events)
+    split = len(_RECORD_COLUMNS)
+    events = []
+    for row in rows:
+        status, note, at = _values(_EVENT_COLUMNS, row[split:])
+        if status is not None:
+            events.append(PublicEvent(status, note or "", at))
+    return PublicRecord(number, *_values(_RECORD_COLUMNS, rows[0]), events=tuple(events))
