@@ -161,7 +161,8 @@ def select_timezone():
 def current_locale():
     """The request's language code: 'id' or 'en'."""
     # Every locale offered is a bare language, so its language is its code.
-    return get_locale().language
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LOCALE  # None outside a request
 
 
 def remember_choice(response):
