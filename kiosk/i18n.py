@@ -193,8 +193,8 @@ def _install_jinja_gettext(app):
         return babel.domain_instance.get_translations()
 
     def gettext(message, **values):
-        text = Markup(catalog().ugettext(message))
-        return text % values if values else text
+        # As Jinja's own: always formatted, so "%%" means "%" with or without values.
+        return Markup(catalog().ugettext(message)) % values
 
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalog().ugettext(s),
