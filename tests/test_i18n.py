@@ -167,3 +167,18 @@ def test_dates_read_exactly_as_babel_writes_them(app, zone):
                     assert dateformat.format_date(moment, fmt) == expected
                     expected = flask_babel.format_date(moment.date(), fmt)
                     assert dateformat.format_date(moment.date(), fmt) == expected
+
+
+def test_template_gettext_escapes_values_and_translates(app):
+    """`_()` in templates: the Indonesian text, values escaped, "%%" read as "%"."""
+    template = app.jinja_env.from_string(
+        '{{ _("Select %(number)s", number=value) }}|{{ _("History") }}|{{ _("100%%") }}'
+    )
+    with app.test_request_context("/?lang=id"):
+        app.preprocess_request()
+        shown = template.render(value="<b>7KQ</b>")
+    select, history, percent = shown.split("|")
+    assert "&lt;b&gt;7KQ&lt;/b&gt;" in select and "<b>" not in select
+    assert select != "Select &lt;b&gt;7KQ&lt;/b&gt;"  # translated
+    assert history == "Riwayat"
+    assert percent == "100%"
