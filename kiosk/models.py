@@ -161,14 +161,6 @@ class Submission(BaseModel):
             .get_or_none()
         )
 
-    @classmethod
-    def version_of(cls, number):
-        """The version of the request with this number, or None (one index read)."""
-        row = (
-            cls.select(cls.version).where(cls.number == number).tuples().first()
-        )
-        return row[0] if row else None
-
     @property
     def display_number(self):
         return tracking.display(self.number)
