@@ -46,8 +46,13 @@ class _Babel(Babel):
 babel = _Babel()
 
 
+def _catalog():
+    """The request's translations (NullTranslations outside a request)."""
+    return babel.domain_instance.get_translations()
+
+
 def _translate(message, **values):
-    text = babel.domain_instance.get_translations().ugettext(message)
+    text = _catalog().ugettext(message)
     return text % values if values else text
 
 
@@ -189,19 +194,16 @@ def _install_jinja_gettext(app):
     into it are escaped.
     """
 
-    def catalog():
-        return babel.domain_instance.get_translations()
-
     def gettext(message, **values):
         # As Jinja's own: always formatted, so "%%" means "%" with or without values.
-        return Markup(catalog().ugettext(message)) % values
+        return Markup(_catalog().ugettext(message)) % values
 
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalog().ugettext(s),
-        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: catalog().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals["_"] = gettext
 

@@ -199,6 +199,22 @@ def app(make_app):
 
 
 @pytest.fixture
+def clerk(app):
+    """A test client signed in as a counter clerk ("clerk")."""
+    from tests.support.staff import staff_client
+
+    return staff_client(app, "clerk")
+
+
+@pytest.fixture
+def admin(app):
+    """A test client signed in as an administrator ("boss")."""
+    from tests.support.staff import staff_client
+
+    return staff_client(app, "boss", role="admin")
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -18,10 +18,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def admin(app):
-    return staff_client(app, "boss", role="admin")
-
 
 def read_csv(response):
     body = response.get_data()

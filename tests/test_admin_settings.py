@@ -10,10 +10,6 @@ from tests.support.staff import english, fast_passwords, make_submission, staff_
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def admin(app):
-    return staff_client(app, "boss", role="admin")
-
 
 def type_form(**values):
     data = {

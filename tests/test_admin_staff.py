@@ -19,10 +19,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def admin(app):
-    return staff_client(app, "boss", role="admin")
-
 
 def member(username):
     return StaffMember.get(StaffMember.username == username)

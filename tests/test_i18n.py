@@ -6,8 +6,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from tests.support.pages import CATALOG
+
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "translations/id/LC_MESSAGES/messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 

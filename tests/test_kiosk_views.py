@@ -8,7 +8,7 @@ import pytest
 from kiosk import qr, tracking
 from kiosk.models import KioskDevice, OfficeSettings, Submission
 from tests.support.factories import APPLICANT, make_submission
-from tests.test_pages_meta import PageFacts, english_only_messages
+from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 
 
 @pytest.fixture
@@ -243,20 +243,13 @@ def test_every_kiosk_screen_has_title_lang_and_unique_ids(
     for url in kiosk_urls(app, number):
         response = kiosk_client.get(f"{url}?lang={lang}")
         assert response.status_code == 200, url
-        facts = PageFacts()
-        facts.feed(response.text)
-        assert facts.lang == lang, url
-        assert facts.title.strip(), url
-        duplicates = {i for i in facts.ids if facts.ids.count(i) > 1}
-        assert not duplicates, (url, duplicates)
+        check_title_lang_and_ids(response.text, lang, url)
 
 
 def test_indonesian_kiosk_screens_leave_no_english_message(app, kiosk_client, number):
     english = english_only_messages()
     for url in kiosk_urls(app, number):
-        facts = PageFacts()
-        facts.feed(kiosk_client.get(f"{url}?lang=id").text)
-        text = re.sub(r"\s+", " ", " ".join(facts.text))
+        text = facts(kiosk_client.get(f"{url}?lang=id").text).visible_text
         leftovers = [m for m in english if m in text]
         assert not leftovers, (url, leftovers)
 

@@ -3,14 +3,10 @@
 The list of pages comes from the route map, so a new page cannot escape.
 """
 
-import re
-from html.parser import HTMLParser
-
 import pytest
-from babel.messages.pofile import read_po
 
 from tests.support.factories import make_submission
-from tests.test_i18n import CATALOG
+from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 
 # Endpoints that are not HTML pages (images, JSON, files) or only redirect.
 NOT_PAGES = {
@@ -21,51 +17,6 @@ NOT_PAGES = {
     "api.track",
     "public.track",
 }
-
-
-class PageFacts(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids, self.title, self.lang, self._in_title = [], "", None, False
-        self.text = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if "id" in attributes:
-            self.ids.append(attributes["id"])
-        if tag == "html":
-            self.lang = attributes.get("lang")
-        if tag == "title":
-            self._in_title = True
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.text.append(data)
-
-
-def english_only_messages():
-    """Message ids whose Indonesian differs, long enough to be recognisable."""
-    with open(CATALOG, "rb") as handle:
-        catalog = read_po(handle, locale="id")
-    found = []
-    for message in catalog:
-        if not message.id or not isinstance(message.id, str):
-            continue
-        if message.string and message.string != message.id and len(message.id) >= 12:
-            if "%(" not in message.id:
-                found.append(message.id)
-    return found
 
 
 def public_page_urls(app, number):
@@ -99,21 +50,14 @@ def test_every_public_page_has_title_lang_and_unique_ids(app, client, number, la
     for url in public_page_urls(app, number):
         response = client.get(f"{url}?lang={lang}")
         assert response.status_code == 200, url
-        facts = PageFacts()
-        facts.feed(response.text)
-        assert facts.lang == lang, url
-        assert facts.title.strip(), url
-        duplicates = {i for i in facts.ids if facts.ids.count(i) > 1}
-        assert not duplicates, (url, duplicates)
+        check_title_lang_and_ids(response.text, lang, url)
 
 
 def test_indonesian_pages_leave_no_english_message(app, client, number):
     english = english_only_messages()
     assert len(english) > 50
     for url in public_page_urls(app, number):
-        facts = PageFacts()
-        facts.feed(client.get(f"{url}?lang=id").text)
-        text = re.sub(r"\s+", " ", " ".join(facts.text))
+        text = facts(client.get(f"{url}?lang=id").text).visible_text
         leftovers = [m for m in english if m in text]
         assert not leftovers, (url, leftovers)
 

@@ -17,10 +17,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def clerk(app):
-    return staff_client(app, "clerk")
-
 
 def ticked(*requests, version_offset=0):
     return [f"{s.number}:{s.version + version_offset}" for s in requests]

@@ -17,10 +17,6 @@ from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def clerk(app):
-    return staff_client(app, "clerk")
-
 
 def move(client, submission, target, version=None, htmx=False, **notes):
     data = {

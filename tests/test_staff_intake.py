@@ -16,10 +16,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-@pytest.fixture
-def clerk(app):
-    return staff_client(app, "clerk")
-
 
 def record(client, **fields):
     return client.post("/staff/new", data=application_fields(**fields))

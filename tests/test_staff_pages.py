@@ -1,50 +1,12 @@
 """Every staff page, in both languages: title, language, unique ids, no English left."""
 
-from collections import Counter
-from html.parser import HTMLParser
-
 import pytest
 
 from kiosk.models import KioskDevice
+from tests.support.pages import check_title_lang_and_ids, facts
 from tests.support.staff import fast_passwords, make_submission, staff_client  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
-
-
-class PageFacts(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids = Counter()
-        self.lang = None
-        self.title = ""
-        self.text = []
-        self._in = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids[attrs["id"]] += 1
-        if tag == "html":
-            self.lang = attrs.get("lang")
-        if tag in ("title", "script", "style"):
-            self._in = tag
-
-    def handle_endtag(self, tag):
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data):
-        if self._in == "title":
-            self.title += data
-        elif self._in is None:
-            self.text.append(data)
-
-
-def facts(html):
-    parser = PageFacts()
-    parser.feed(html)
-    parser.text = " ".join(" ".join(parser.text).split())
-    return parser
 
 
 def staff_pages(app):
@@ -98,17 +60,14 @@ def test_every_staff_page_has_a_title_its_language_and_unique_ids(app, lang):
         sep = "&" if "?" in path else "?"
         response = admin.get(f"{path}{sep}lang={lang}")
         assert response.status_code in (200, 400), path
-        page = facts(response.get_data(as_text=True))
-        assert page.lang == lang, path
-        assert page.title.strip() and not page.title.strip().startswith("–"), path
-        duplicates = [i for i, n in page.ids.items() if n > 1]
-        assert not duplicates, (path, duplicates)
+        page = check_title_lang_and_ids(response.get_data(as_text=True), lang, path)
+        assert not page.title.strip().startswith("–"), path
         if lang == "id":
-            left = [m for m in english_messages if m in page.text]
+            left = [m for m in english_messages if m in page.visible_text]
             assert not left, (path, left)
 
 
 def test_sign_in_page_has_a_title_and_unique_ids(client):
     page = facts(client.get("/staff/login").get_data(as_text=True))
     assert page.title.strip()
-    assert not [i for i, n in page.ids.items() if n > 1]
+    assert not page.duplicate_ids

@@ -25,10 +25,6 @@ def shown(response):
     return ROW.findall(response.get_data(as_text=True))
 
 
-@pytest.fixture
-def clerk(app):
-    return staff_client(app, "clerk")
-
 
 def test_queue_counts_open_requests_and_finished_ones_of_the_last_30_days(app, clerk):
     make_submission()
