@@ -49,6 +49,9 @@ ERROR_PREFIX = {"id": "Kesalahan:", "en": "Error:"}
 def _check_state(page, state, lang):
     """Every check for the page as it is now; returns a list of problems."""
     problems = []
+    # A state reached by sending a form is checked once its new page has
+    # loaded: before that, its stylesheets may not apply yet.
+    page.wait_for_load_state("load")
     html_lang = page.evaluate("document.documentElement.lang")
     if html_lang != lang:
         problems.append(f"<html lang> is {html_lang!r}")
