@@ -130,11 +130,12 @@ class Submission(BaseModel):
     due_date = DateField()
     recorded_by = pw.ForeignKeyField(StaffMember, null=True, backref="recorded")
     kiosk = pw.ForeignKeyField(KioskDevice, null=True, backref="submissions")
-    # Lower-cased name for prefix search by staff.
+    # Lower-cased name for prefix search by staff (validation.name_key).
     name_key = pw.CharField(max_length=100, default="")
     # Counts status changes; a change posted from an older version is a conflict.
     version = pw.IntegerField(default=0)
-    # Random token of the form that created it, so a form sent twice stores one request.
+    # Digest of the creating form's one-time token and its answers
+    # (submissions.sent_form_key), so a form sent twice stores one request.
     form_token = pw.CharField(max_length=64, null=True, unique=True)
     # Set when the personal data was erased after the retention period.
     purged_at = DateTimeField(null=True)

@@ -49,9 +49,9 @@ def read_search(text):
     if parsed.ok:
         # A nine-letter name can pass the check symbol by chance (1 in 31).
         kind = SEARCH_NUMBER if has_digit else SEARCH_NUMBER_OR_NAME
-        return Search(kind, parsed.number, name=text.lower())
+        return Search(kind, parsed.number, name=validation.name_key(text))
     if has_digit or "/" in text:
         return Search(error=parsed.error)
     if len(text) < NAME_SEARCH_MIN:
         return Search(error=SEARCH_TOO_SHORT)
-    return Search(SEARCH_NAME, name=text.lower())
+    return Search(SEARCH_NAME, name=validation.name_key(text))

@@ -58,8 +58,8 @@ class MoveForm(NotesMixin, FlaskForm):
     target = HiddenField()
 
     def posted_version(self):
-        text = self.version.data or ""
-        return int(text) if text.isdigit() and len(text) < 10 else -1
+        version = validation.plain_int(self.version.data)
+        return -1 if version is None else version
 
 
 class BulkForm(NotesMixin, FlaskForm):
@@ -102,8 +102,9 @@ class BulkForm(NotesMixin, FlaskForm):
         picked = []
         for value in values:
             number, _, version = value.partition(":")
-            if number and version.isdigit() and len(version) < 10:
-                picked.append((number[:40], int(version)))
+            version = validation.plain_int(version)
+            if number and version is not None:
+                picked.append((number[:40], version))
         if not picked:
             self.form_errors.append(MESSAGES["nothing_selected"])
         elif len(picked) > BULK_MAX:

@@ -1,10 +1,13 @@
 """Creating requests and moving them through the workflow (database, no Flask)."""
 
+import base64
 import datetime as dt
+import hashlib
+import json
 
 import peewee as pw
 
-from . import tracking, workflow, worklists
+from . import tracking, validation, workflow, worklists
 from .db import write_transaction
 from .models import StatusEvent, Submission, utcnow
 
@@ -26,16 +29,41 @@ def due_date(start, service_days):
     return day
 
 
+def sent_form_key(form_token, fields):
+    """What makes a request "the same form sent again": its form and its answers.
+
+    A form shown again from the browser's history keeps its one-time token; a
+    resident who went back after the receipt and changed the answers is making
+    a new request, which the token alone would answer with the first receipt.
+    The fixed-length digest also fits the column whatever token was posted.
+    """
+    answers = [
+        form_token,
+        fields["document_type"].code,
+        *(
+            fields.get(name) or ""
+            for name in (
+                "applicant_name", "nik", "phone", "kecamatan", "nagari",
+                "language", "note",
+            )
+        ),
+    ]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(answers).encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     """Store a request and its first status event in one transaction.
 
     `fields` holds the validated form values (document_type is a DocumentType).
-    A clash of tracking numbers is retried with a new number. When `form_token`
-    was already used, the request stored the first time is returned instead.
+    A clash of tracking numbers is retried with a new number. When the same
+    form (`form_token`) arrives again with the same answers, the request stored
+    the first time is returned instead.
     """
-    # A form sent twice is caught by the unique form_token when it is inserted,
-    # not by reading first: every request would pay for that read.
+    # A form sent twice is caught by the unique key when it is inserted, not by
+    # reading first: every request would pay for that read.
     document_type = fields["document_type"]
+    sent_key = sent_form_key(form_token, fields) if form_token else None
     for _ in range(MAX_NUMBER_ATTEMPTS):
         number = tracking.generate()
         try:
@@ -44,7 +72,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     number=number,
                     document_type=document_type,
                     applicant_name=fields["applicant_name"],
-                    name_key=fields["applicant_name"].lower(),
+                    name_key=validation.name_key(fields["applicant_name"]),
                     nik=fields["nik"],
                     phone=fields.get("phone") or None,
                     kecamatan=fields["kecamatan"],
@@ -55,7 +83,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     due_date=due_date(today, document_type.service_days),
                     recorded_by=staff,
                     kiosk=kiosk,
-                    form_token=form_token,
+                    form_token=sent_key,
                 )
                 StatusEvent.create(
                     submission=submission,
@@ -67,9 +95,9 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
             worklists.forget_counts()
             return submission
         except pw.IntegrityError:
-            if form_token:
-                existing = Submission.get_or_none(Submission.form_token == form_token)
-                if existing:  # the same form arrived twice at once
+            if sent_key:
+                existing = Submission.get_or_none(Submission.form_token == sent_key)
+                if existing:  # the same form arrived twice
                     return existing
             if not Submission.select().where(Submission.number == number).exists():
                 raise

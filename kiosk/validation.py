@@ -32,6 +32,16 @@ def has_control_characters(value):
     return any(unicodedata.category(c) == "Cc" and c not in "\r\n\t" for c in value)
 
 
+def plain_int(text, max_digits=9):
+    """`text` as a number when it is only ASCII digits, at most `max_digits` of
+    them; otherwise None. (str.isdigit also accepts ² and other digits that
+    int() refuses.)"""
+    text = text or ""
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
+
+
 def name(value):
     """A person's name: letters, spaces and . ' - ; at most 100 characters."""
     value = clean_text(value)
@@ -44,6 +54,13 @@ def name(value):
     ):
         raise Invalid("name_characters")
     return value
+
+
+def name_key(value):
+    """A name (or its first letters) as staff search for it: lower case, cut to
+    NAME_MAX, the length of its column. Lower-casing can lengthen a name: İ
+    becomes i and a combining dot."""
+    return value.lower()[:NAME_MAX]
 
 
 def nik(value):

@@ -136,6 +136,50 @@ def test_the_same_form_sent_twice_stores_one_request(client):
     assert Submission.select().count() == 1
 
 
+def test_answers_changed_on_a_form_already_sent_make_a_new_request(client):
+    first = _confirm(client, form_token="reused-token")
+    # Back from the receipt, the answers changed: the page still holds the token.
+    changed = {"applicant_name": "Budi Santoso", "nik": "1303051203850417"}
+    second = _confirm(client, form_token="reused-token", **changed)
+    again = _confirm(client, form_token="reused-token", **changed)
+    assert second.status_code == 303
+    assert second.headers["Location"] != first.headers["Location"]
+    assert again.headers["Location"] == second.headers["Location"]
+    names = sorted(s.applicant_name for s in Submission.select())
+    assert names == ["Budi Santoso", "Siti Rahma"]
+
+
+def test_any_form_token_is_stored_safely(client):
+    assert _confirm(client, form_token="x" * 500).status_code == 303
+    assert _confirm(client, form_token="").status_code == 303
+    assert Submission.select().count() == 2
+
+
+def test_a_name_that_grows_when_lower_cased_is_stored(client):
+    name = "İrma " + "İ" * 90  # each İ lower-cases to two characters
+    response = _confirm(client, applicant_name=name)
+    assert response.status_code == 303
+    stored = Submission.get()
+    assert stored.applicant_name == name
+    assert stored.name_key == name.lower()[:100]
+
+
+@pytest.mark.parametrize("via", ["%C2%B2", "%D9%A3", "1" * 30, "-1", "x"])
+def test_an_odd_kiosk_reference_is_ignored(client, via):
+    assert client.get(f"/apply?via={via}").status_code == 200
+    response = client.post(f"/apply?lang=en&via={via}", data=dict(FORM, form_token="v"))
+    assert response.status_code == 200
+    assert "Check your answers" in response.text
+
+
+def test_a_boosted_requirements_request_gets_the_whole_form(client):
+    for marker in ({"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}):
+        headers = {"HX-Request": "true", "HX-Target": "document-type-details", **marker}
+        response = client.get("/apply?document_type=KIA", headers=headers)
+        assert response.status_code == 200
+        assert "<html" in response.text and 'name="nik"' in response.text
+
+
 def test_the_same_form_sent_twice_at_once_stores_one_request(app):
     locations = []
 

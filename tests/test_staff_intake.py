@@ -84,13 +84,29 @@ def test_intake_field_check_in_place_returns_just_that_field(app, clerk):
     assert "<html" not in details.get_data(as_text=True)
     full = clerk.get("/staff/new?document_type=AKL")
     assert full.get_data(as_text=True).startswith("<!doctype html>")
+    boosted = clerk.get(
+        "/staff/new?document_type=AKL",
+        headers=dict(htmx_headers("document-type-details"), **{"HX-Boosted": "true"}),
+    )
+    assert boosted.status_code == 200
+    assert boosted.get_data(as_text=True).startswith("<!doctype html>")
 
 
 def test_the_same_form_sent_twice_records_one_request(app, clerk):
-    record(clerk, channel="sms", form_token="same-token")
-    again = record(clerk, channel="sms", form_token="same-token")
+    fields = application_fields(channel="sms", form_token="same-token")
+    first = clerk.post("/staff/new", data=fields)
+    again = clerk.post("/staff/new", data=fields)
     assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
     assert Submission.select().count() == 1
+
+
+def test_a_form_sent_again_with_other_answers_records_another_request(app, clerk):
+    # The clerk went back from the recorded page and typed the next resident.
+    first = record(clerk, channel="sms", form_token="same-token")
+    second = record(clerk, channel="sms", form_token="same-token")
+    assert second.headers["Location"] != first.headers["Location"]
+    assert Submission.select().count() == 2
 
 
 def test_the_channel_is_remembered_for_the_next_request(app, clerk):

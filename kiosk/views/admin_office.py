@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from .. import administration, audit, auth, csv_export, queue
+from .. import administration, audit, auth, csv_export, queue, validation
 from ..admin_forms import KioskForm, OfficeForm
 from ..i18n import lazy_gettext as _l
 from ..models import KioskDevice, OfficeSettings
@@ -120,10 +120,10 @@ def kiosk_active(kiosk_id):
 @bp.get("/audit")
 def audit_trail():
     """Every admin change: who, what and when, newest first."""
-    before = request.args.get("before", "")
     # Only a plain id that fits a 64-bit column; anything else starts at the top.
-    valid = before.isascii() and before.isdigit() and len(before) < 19
-    events, next_before = audit.page(int(before) if valid else None)
+    events, next_before = audit.page(
+        validation.plain_int(request.args.get("before"), max_digits=18)
+    )
     return render_template(
         "staff/admin/audit.html",
         events=events,
