@@ -62,7 +62,18 @@ def submit_limit():
 # One budget for all the ways to look a number up, so spreading guesses over
 # /track, /t/… and the API gains nothing.
 limit_lookups = limiter.shared_limit(lookup_limit, scope="lookup")
-limit_submissions = limiter.shared_limit(submit_limit, scope="submit", methods=["POST"])
+
+
+def _stores_nothing():
+    """Only the POST that stores a request (step=confirm) counts against the
+    budget: checks in place, the check page and going back to change answers
+    store nothing, and a resident needs several of them for one request."""
+    return request.form.get("step") != "confirm"
+
+
+limit_submissions = limiter.shared_limit(
+    submit_limit, scope="submit", methods=["POST"], exempt_when=_stores_nothing
+)
 
 
 def set_security_headers(response):

@@ -116,6 +116,28 @@ def test_submissions_are_limited_per_client_but_the_form_is_not(limited):
     assert client.get(f"/t/{app.number}").status_code == 200
 
 
+def test_checking_and_changing_answers_do_not_use_up_the_submission_budget(limited):
+    app = limited()
+    client = app.test_client()
+    for step in ("check", "edit", "check", "edit", "check"):
+        response = client.post("/apply", data=dict(FORM, form_token="t", step=step))
+        assert response.status_code == 200, step
+    for _ in range(3):
+        in_place = client.post(
+            "/apply",
+            data={"nik": "123"},
+            headers={"HX-Request": "true", "HX-Trigger-Name": "nik"},
+        )
+        assert in_place.status_code == 200
+    statuses = [
+        client.post(
+            "/apply", data=dict(FORM, form_token=f"s{i}", step="confirm")
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [303, 303, 429]
+
+
 def test_registered_kiosks_are_never_limited(limited):
     app = limited()
     with app.app_context():
