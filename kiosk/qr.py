@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 import qrcode
 from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 
 MAX_VERSION = 4
 QUIET_ZONE = 4
@@ -35,18 +36,28 @@ _RUNS = re.compile(r"0+|1+")
 _FINDER_LIKE = ("10111010000", "00001011101")
 
 
+class TooLong(Exception):
+    """The text does not fit even the largest QR code (version 40)."""
+
+
 def _code(data):
     """A QRCode with its data added and the smallest version that holds it."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(data)
-    code.best_fit()
+    try:
+        code.best_fit()
+    except (ValueError, DataOverflowError) as error:  # which one depends on the length
+        raise TooLong(f"{len(data)} characters") from error
     return code
 
 
 def fits(data):
     """True when `data` fits a QR of version 4 or lower (small enough to scan
     from a thermal receipt); settings that feed QR codes are checked with it."""
-    return _code(data).version <= MAX_VERSION
+    try:
+        return _code(data).version <= MAX_VERSION
+    except TooLong:
+        return False
 
 
 @cache  # one entry per QR version: 40 at most

@@ -271,3 +271,28 @@ def test_a_host_the_site_does_not_know_is_refused_with_a_page(make_app, monkeypa
         assert "evil.example" not in refused.text
     indonesian = app.test_client().get("/", headers={"Host": "evil.example"})
     assert "Situs ini tidak melayani alamat yang diminta" in indonesian.text
+
+
+def test_a_host_header_that_is_no_host_name_gets_a_400_page(make_app):
+    """Without KIOSK_TRUSTED_HOSTS a Host that cannot be a name (a label over 63
+    characters) leaves Flask without URLs; it still gets the plain 400 page."""
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    submission = make_submission()
+    for path in ("/", f"/t/{submission.number}", f"/t/{submission.number}/qr.svg"):
+        refused = client.get(path + "?lang=en", headers={"Host": "a" * 70 + ".example"})
+        assert refused.status_code == 400, path
+        _check_headers(refused, 400)
+        assert "does not answer to the address" in refused.text
+
+
+def test_a_host_too_long_for_a_qr_code_gets_a_400_not_a_500(make_app):
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False, PUBLIC_BASE_URL=None)
+    client = app.test_client()
+    submission = make_submission()
+    host = "a.b." * 800 + "example"
+    for kind in ("svg", "png"):
+        response = client.get(f"/t/{submission.number}/qr.{kind}", headers={"Host": host})
+        assert response.status_code == 400, kind
+        _check_headers(response, 400)
+    assert client.get(f"/t/{submission.number}/qr.svg").status_code == 200

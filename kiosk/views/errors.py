@@ -6,8 +6,14 @@ import time
 from flask import jsonify, render_template, request
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import (
+    BadHost,
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+)
 
+from .. import qr
 from ..i18n import lazy_gettext as _l
 from ..security import limiter
 
@@ -85,8 +91,9 @@ def _render(status, message=None, headers=()):
 def handle_http_error(error):
     if error.code is None or error.code < 400:
         return error  # redirects pass through unchanged
-    if isinstance(error, SecurityError):
-        # A Host outside TRUSTED_HOSTS: Flask builds no URLs for this request.
+    if isinstance(error, (SecurityError, BadHost)):
+        # A Host outside TRUSTED_HOSTS, or one that is no host name at all:
+        # Flask builds no URLs for this request, so no page with links.
         page = render_template("errors/unknown_host.html", title=TITLES[400])
         return page, 400
     kept = [(k, v) for k, v in error.get_headers() if k in KEPT_HEADERS]
@@ -103,7 +110,14 @@ def handle_unexpected(error):
     return _render(500)
 
 
+def handle_qr_too_long(error):
+    # Only a forged Host header (with no public address configured) makes a
+    # tracking address too long for a QR code.
+    return _render(400)
+
+
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(qr.TooLong, handle_qr_too_long)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
