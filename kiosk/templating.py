@@ -1,4 +1,4 @@
-"""Template helpers: locale-aware filters, language links, fragment-or-page."""
+"""Template helpers: locale-aware filters, language links, htmx fragments."""
 
 from urllib.parse import urlencode
 
@@ -15,10 +15,15 @@ def wants_fragment():
     return bool(hx) and not hx.boosted and not hx.history_restore_request
 
 
-def render_page_or_fragment(page, fragment, **context):
-    """Render the full page, or just its fragment for an htmx swap (Vary set)."""
-    template = fragment if wants_fragment() else page
-    response = make_response(render_template(template, **context))
+def requirements_swap(document_types):
+    """The chosen document type's requirements, when htmx asks to swap them into
+    the form; None for any other request, which gets the whole form (a boosted
+    or restored page load too, whatever its headers say)."""
+    if not wants_fragment() or htmx_request.htmx.target != "document-type-details":
+        return None
+    chosen = document_types.get(request.args.get("document_type"))
+    page = render_template("partials/document_type_details.html", document_type=chosen)
+    response = make_response(page)
     response.headers["Vary"] = "HX-Request"
     return response
 

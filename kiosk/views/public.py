@@ -12,13 +12,13 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
-from .. import i18n, pagecache, qr, stats, submissions, tracking
+from .. import i18n, pagecache, qr, stats, submissions, tracking, validation
 from ..db import db
 from ..forms import ApplicationForm
 from ..i18n import current_locale
 from ..models import KioskDevice
 from ..security import limit_lookups, limit_submissions
-from ..templating import public_url, render_page_or_fragment
+from ..templating import public_url, requirements_swap
 from ..timeutil import office_today
 from . import track_views
 
@@ -33,10 +33,10 @@ def home():
 
 def _referring_kiosk():
     """The kiosk whose 'continue on your phone' QR opened this form, if any."""
-    via = request.values.get("via", "")
-    if via.isdigit() and len(via) < 10:
-        return KioskDevice.get_or_none((KioskDevice.id == int(via)) & KioskDevice.active)
-    return None
+    via = validation.plain_int(request.values.get("via"))
+    if via is None:
+        return None
+    return KioskDevice.get_or_none((KioskDevice.id == via) & KioskDevice.active)
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -51,12 +51,9 @@ def apply():
         if chosen in form.document_types:
             form.document_type.data = chosen
         form.language.data = current_locale()
-        if htmx_request.htmx and htmx_request.htmx.target == "document-type-details":
-            return render_page_or_fragment(
-                "public/apply.html",
-                "partials/document_type_details.html",
-                document_type=form.chosen_type,
-            )
+        swap = requirements_swap(form.document_types)
+        if swap is not None:
+            return swap
         return _form_page(form, via_kiosk)
 
     field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None

@@ -11,7 +11,7 @@ from .. import auth, public_record, submissions
 from ..i18n import current_locale
 from ..models import Submission
 from ..staff_forms import IntakeForm
-from ..templating import public_url, render_page_or_fragment
+from ..templating import public_url, requirements_swap
 from ..timeutil import office_today
 from . import track_views
 
@@ -33,14 +33,9 @@ def new():
     """Record a request on a resident's behalf, with the same checks as /apply."""
     form = IntakeForm(locale=current_locale())
     if request.method == "GET":
-        if htmx_request.htmx and htmx_request.htmx.target == "document-type-details":
-            return render_page_or_fragment(
-                "staff/intake.html",
-                "partials/document_type_details.html",
-                document_type=form.document_types.get(
-                    request.args.get("document_type")
-                ),
-            )
+        swap = requirements_swap(form.document_types)
+        if swap is not None:
+            return swap
         # A clerk working through a batch of WhatsApp messages keeps the channel.
         form.channel.data = session.get(LAST_CHANNEL)
         form.language.data = "id"
