@@ -19,8 +19,9 @@ def submission(app):
 
 def _advance(app, submission, *moves):
     with app.app_context():
-        staff = StaffMember.create(
-            username="petugas1", display_name="Petugas Satu", password_hash="x"
+        staff, _ = StaffMember.get_or_create(
+            username="petugas1",
+            defaults={"display_name": "Petugas Satu", "password_hash": "x"},
         )
         current = submission
         for target, note in moves:
@@ -117,6 +118,34 @@ def test_needs_info_shows_what_to_bring(app, client, submission):
     assert "Kirim foto buku nikah" in page
 
 
+def test_an_older_note_is_not_shown_as_the_current_one(app, client, submission):
+    path = f"/t/{submission.number}?lang=en"
+    asked = _advance(
+        app, submission, ("verifying", ""), ("needs_info", "Kirim foto buku nikah")
+    )
+    assert "Note from the office" in client.get(path).text
+    _advance(
+        app,
+        asked,
+        ("verifying", ""),
+        ("processing", ""),
+        ("ready", ""),
+    )
+    page = client.get(path).text
+    assert "Ready" in page
+    assert "Note from the office" not in page
+    assert "Kirim foto buku nikah" in page  # still in the timeline, with its date
+
+
+def test_the_expected_date_shows_only_while_the_document_is_awaited(
+    app, client, submission
+):
+    path = f"/t/{submission.number}?lang=en"
+    assert "Expected to be ready by" in client.get(path).text
+    _advance(app, submission, ("verifying", ""), ("processing", ""), ("ready", ""))
+    assert "Expected to be ready by" not in client.get(path).text
+
+
 def test_forgiving_number_in_url_redirects_to_canonical(client, submission):
     typed = tracking.display(submission.number).lower()
     response = client.get(f"/t/{typed}")
@@ -130,6 +159,7 @@ def test_mistyped_number_says_typing_mistake(client, submission):
     assert response.status_code == 400
     assert "typing mistake" in response.text
     assert "could not find" not in response.text
+    assert "<title>Error: Check your tracking number" in response.text
 
 
 def test_unknown_number_says_not_found(client):
@@ -137,6 +167,7 @@ def test_unknown_number_says_not_found(client):
     response = client.get(f"/t/{number}?lang=en")
     assert response.status_code == 404
     assert "could not find a request" in response.text
+    assert "<title>Error: Request not found" in response.text
 
 
 def test_unknown_numbers_answer_with_the_same_shape(app):

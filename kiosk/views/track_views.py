@@ -44,6 +44,7 @@ def _explain(failure):
     page = render_template(
         "public/track_error.html",
         message=failure.message,
+        not_found=failure.status == 404,
         lookup_value=failure.text[:40],
     )
     abort(make_response(page, failure.status))
@@ -84,7 +85,10 @@ def well_formed_or_404(number):
 def public_view(record):
     """Template context for a request's public pages."""
     status = record.status
-    latest_note = next((e.note for e in reversed(record.events) if e.note), "")
+    # Only the note given with the current status: an older one (what was
+    # missing, before the documents came) would read as today's news.
+    last = record.events[-1] if record.events else None
+    current_note = last.note if last is not None and last.status == status else ""
     return {
         "record": record,
         "number": record.number,
@@ -94,9 +98,11 @@ def public_view(record):
         "explanation": i18n.STATUS_EXPLANATIONS[status],
         "next_step": i18n.STATUS_NEXT_STEPS[status],
         "events": record.events,
-        "latest_note": latest_note,
+        "current_note": current_note,
         "due_date": record.due_date,
-        "is_final": status in workflow.FINAL,
+        # Once the document is ready (or the request has ended) the expected
+        # date is news no more.
+        "awaits_document": status not in workflow.FINAL and status != workflow.READY,
         "show_office": status in (workflow.READY, workflow.NEEDS_INFO),
         "office": g.office,
         "steps": workflow.STATUSES,
