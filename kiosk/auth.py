@@ -17,7 +17,7 @@ from htmx_flask import request as htmx_request
 from limits import RateLimitItemPerDay, RateLimitItemPerMinute, strategies
 from limits.storage import storage_from_string
 from peewee import Case
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.security import check_password_hash
 
 from . import accounts
@@ -164,10 +164,26 @@ def load_staff():
     return member
 
 
+def _page_to_return_to():
+    """Where to go after signing in again: this page; for a form sent to an
+    address that has no page (…/move, /staff/bulk), the nearest page above it,
+    since the browser returns with a GET."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    adapter = current_app.create_url_adapter(request)
+    path = request.path
+    while path.startswith("/staff/"):
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except HTTPException:  # no page here (or only a POST)
+            path = path.rsplit("/", 1)[0]
+    return url_for("staff.queue_page")
+
+
 def _refuse_anonymous():
     reason = "idle" if g.get("session_expired") else None
-    target = request.full_path if request.method == "GET" else request.path
-    login = url_for("staff_auth.login", next=target.rstrip("?"), reason=reason)
+    login = url_for("staff_auth.login", next=_page_to_return_to(), reason=reason)
     if htmx_request.htmx:
         # htmx follows HX-Redirect with a full page load.
         response = current_app.response_class(status=401)

@@ -27,6 +27,11 @@ PAGE_SIZE = 50
 OPEN = "open"  # the status filter for every status that is not final
 ORDERS = ("newest", "oldest")
 
+# Dates a filter can mean. Year 1 or 9999 cannot even be turned into a UTC
+# moment (the day after 9999-12-31 does not exist).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(9998, 12, 31)
+
 _CURSOR = re.compile(r"^(\d{14})(\d{6})-(\d{1,12})$")
 
 
@@ -53,10 +58,13 @@ class Filters:
         for name in ("date_from", "date_to"):
             text = args.get(name, "").strip()
             try:
-                dates[name] = dt.date.fromisoformat(text) if text else None
+                day = dt.date.fromisoformat(text) if text else None
             except ValueError:
-                dates[name] = None
+                day = None
+            if text and not (day and EARLIEST_DATE <= day <= LATEST_DATE):
+                day = None
                 bad.append(name)
+            dates[name] = day
         return cls(
             status=status if status in workflow.STATUSES or status == OPEN else "",
             document_type=args.get("document_type", "").strip().upper()[:16],
@@ -82,6 +90,14 @@ class Filters:
             "order": "" if current.order == "newest" else current.order,
         }
         return {key: value for key, value in values.items() if value}
+
+    def for_audit(self):
+        """The filters as the audit trail keeps them: the kind of search, never
+        its text, since a NIK or name must not outlive the request's retention."""
+        details = self.as_args(q="")
+        if self.q:
+            details["search"] = self.search.kind or "not understood"
+        return details
 
     @property
     def any(self):
@@ -140,8 +156,25 @@ def _conditions(filters, today, zone):
 def _name_prefix(prefix):
     # A range on the indexed name_key is a prefix match the index can serve
     # (LIKE 'x%' cannot use it on SQLite, nor on PostgreSQL outside "C").
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (Submission.name_key >= prefix) & (Submission.name_key < upper)
+    condition = Submission.name_key >= prefix
+    upper = _above_every_name_starting(prefix)
+    if upper:
+        condition &= Submission.name_key < upper
+    return condition
+
+
+def _above_every_name_starting(prefix):
+    """The least text above every text that starts with `prefix` ("" if none):
+    its last character raised by one, skipping the surrogates no database can
+    store; a last character that cannot be raised is dropped first."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return ""
 
 
 def _utc_midnight(day, zone):

@@ -43,6 +43,15 @@ def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
     assert event.staff.username == "boss" and "sms" in event.details
 
 
+def test_the_audit_trail_keeps_the_kind_of_search_not_its_text(app, admin):
+    for q in ("1303010101904321", "Siti Rahmawati"):
+        assert admin.get("/staff/admin/export.csv", query_string={"q": q}).status_code == 200
+    details = [e.details for e in AdminEvent.select().where(AdminEvent.action == "queue.export")]
+    assert len(details) == 2
+    assert not any("1303010101904321" in d or "Siti" in d for d in details)
+    assert any('"nik"' in d for d in details) and any('"name"' in d for d in details)
+
+
 def test_export_neutralises_cells_that_spreadsheets_would_run(app, admin):
     make_submission(name="Ana", nagari='=HYPERLINK("http://evil")')
     rows = read_csv(admin.get("/staff/admin/export.csv"))

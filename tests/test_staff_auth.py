@@ -2,6 +2,7 @@
 
 import datetime as dt
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -239,6 +240,34 @@ def test_idle_session_expires_after_thirty_minutes(app, client):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "not used for 30 minutes" in page
     assert client.get("/staff").status_code == 303
+
+
+def test_after_an_idle_sign_out_a_sent_form_returns_to_its_page(app, client):
+    """The browser comes back from sign-in with a GET: a form's POST-only address
+    (…/move, /staff/bulk) must not be where it lands."""
+    make_staff("clerk")
+    number = make_submission().number
+    expected = {
+        f"/staff/s/{number}/move": f"/staff/s/{number}",
+        "/staff/bulk": "/staff",
+        "/staff/new": "/staff/new",
+    }
+    for posted, page in expected.items():
+        sign_in(client)
+        with client.session_transaction() as session:
+            session["staff_seen"] = int(time.time()) - 31 * 60
+        response = client.post(posted, data={"target": "verifying", "version": "0"})
+        assert response.status_code == 303, posted
+        location = response.headers["Location"]
+        assert "reason=idle" in location
+        next_page = parse_qs(urlsplit(location).query)["next"][0]
+        assert next_page == page, posted
+        back = client.post(
+            "/staff/login",
+            data={"username": "clerk", "password": PASSWORD, "next": next_page},
+        )
+        assert back.headers["Location"] == page, posted
+        assert client.get(page).status_code == 200, posted
 
 
 def test_session_cookie_lasts_thirty_minutes_and_is_http_only(app, client):

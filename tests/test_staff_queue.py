@@ -93,6 +93,17 @@ def test_date_range_uses_the_office_calendar_day(app, clerk):
     assert len(shown(bad)) == 2
 
 
+@pytest.mark.parametrize(
+    "query", ["date_from=0001-01-01", "date_to=9999-12-31", "date_from=1899-12-31"]
+)
+def test_a_date_outside_any_plausible_range_is_explained(app, clerk, query):
+    make_submission()
+    response = clerk.get(f"/staff?{query}")
+    assert response.status_code == 200
+    assert "A date was not understood" in response.get_data(as_text=True)
+    assert len(shown(response)) == 1
+
+
 def test_overdue_filter_shows_open_requests_past_their_date(app, clerk):
     today = dt.date.today()
     late = make_submission(due_date=today - dt.timedelta(days=2))
@@ -136,6 +147,23 @@ def test_search_by_name_prefix_ignores_case(app, clerk):
     assert shown(clerk.get("/staff?q=ANDI+SAP")) == [andi.number]
     assert shown(clerk.get("/staff?q=andi+s")) == [andi.number]
     assert shown(clerk.get("/staff?q=zulkifli")) == []
+
+
+@pytest.mark.parametrize("last", ["\ud7ff", "\U0010ffff", "\uffff"])
+def test_a_name_search_ending_in_the_last_characters_of_a_range_works(
+    app, clerk, last
+):
+    make_submission(name="Andi Saputra")
+    response = clerk.get("/staff", query_string={"q": "Andi" + last})
+    assert response.status_code == 200
+    assert shown(response) == []
+
+
+def test_the_upper_bound_of_a_name_prefix_skips_what_cannot_be_stored():
+    assert queue._above_every_name_starting("andi") == "andj"
+    assert queue._above_every_name_starting("a\ud7ff") == "a\ue000"
+    assert queue._above_every_name_starting("a\U0010ffff") == "b"
+    assert queue._above_every_name_starting("\U0010ffff") == ""
 
 
 def test_search_by_nik_and_by_phone_in_any_format(app, clerk):

@@ -137,7 +137,7 @@ def audit_trail():
 def export():
     """The queue as filtered on screen, as a CSV file for spreadsheets."""
     filters = queue.Filters.from_args(request.args)
-    audit.record(g.staff, "queue.export", "", filters.as_args())
+    audit.record(g.staff, "queue.export", "", filters.for_audit())
     rows = queue.every_row(filters, today=office_today(), zone=office_zone())
     filename = f"permohonan-{office_today().isoformat()}.csv"
     return Response(
