@@ -148,6 +148,12 @@ class DocumentTypeForm(FlaskForm):
 
 # A tracking URL is this long at most: the base plus /t/ and a number.
 _SAMPLE_NUMBER = "Y" * (tracking.LENGTH - 1) + "0"
+# Host names (letters, digits, hyphens between dots) and IP addresses; no spaces.
+_HOST_NAME = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"|[0-9a-f:.]+"
+)
+BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 
 
 class OfficeForm(FlaskForm):
@@ -204,11 +210,17 @@ class OfficeForm(FlaskForm):
         field.data = url
         if not url:
             return
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (reading it checks it: ValueError when out of range)
+        except ValueError:
+            raise ValidationError(BAD_WEB_ADDRESS) from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValidationError(
                 _l("Enter an address starting with https:// or http://.")
             )
+        if not _HOST_NAME.fullmatch(parts.hostname):
+            raise ValidationError(BAD_WEB_ADDRESS)
         if parts.query or parts.fragment or parts.username:
             raise ValidationError(_l("Leave out everything after the path."))
         if not qr.fits(url + "/t/" + _SAMPLE_NUMBER):

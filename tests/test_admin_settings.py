@@ -169,6 +169,9 @@ def test_office_settings_are_saved_and_recorded(app, admin):
             {"public_base_url": "https://example.org/?a=1"},
             "Leave out everything after the path.",
         ),
+        ({"public_base_url": "http://[x"}, "Enter a web address like"),
+        ({"public_base_url": "https://exa mple.go.id"}, "Enter a web address like"),
+        ({"public_base_url": "https://dukcapil.go.id:99999"}, "Enter a web address like"),
         (
             {"public_base_url": "https://" + "very-long-name." * 8 + "example.go.id"},
             "too long for the QR code",
