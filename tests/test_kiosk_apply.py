@@ -72,6 +72,30 @@ def test_the_form_sent_twice_stores_one_request(app, kiosk_client):
         assert Submission.select().count() == 1
 
 
+def test_a_request_that_cannot_be_stored_keeps_the_answers_on_screen(
+    app, kiosk_client
+):
+    check = walk_to_check(kiosk_client)
+    # A real failure inside the transaction: the first status event cannot be
+    # written, so the request row written before it must be rolled back too.
+    db = app.extensions["database"]
+    db.execute_sql("ALTER TABLE status_event RENAME TO status_event_away")
+    try:
+        failed = send(kiosk_client, check)
+    finally:
+        db.execute_sql("ALTER TABLE status_event_away RENAME TO status_event")
+    assert failed.status_code == 503
+    assert "Your request has not been sent yet" in failed.text
+    assert screen_of(failed) == "check"
+    assert "Siti Aminah" in failed.text and NIK in failed.text
+    with app.app_context():
+        assert Submission.select().count() == 0
+    again = send(kiosk_client, failed)
+    assert again.status_code == 303
+    with app.app_context():
+        assert Submission.select().count() == 1
+
+
 @pytest.mark.parametrize(
     "step, typed, message",
     [
@@ -244,3 +268,6 @@ def test_kiosk_steps_work_with_csrf_protection(make_app):
     refused = client.post("/kiosk/apply", data={"step": "document_type"})
     assert refused.status_code == 400
     assert "data-kiosk-screen" in refused.text  # the kiosk's own error screen
+    # A kiosk has no Back or Reload: the message points at its one button.
+    assert "Ketuk Mulai dari awal" in refused.text
+    assert "muat ulang" not in refused.text.lower()

@@ -35,7 +35,10 @@ MESSAGES = {
     429: _l(
         "You have made many requests in a short time. Wait a moment, then try again."
     ),
-    500: _l("Try again in a few minutes. What you sent before this was kept."),
+    500: _l(
+        "Try again in a few minutes. If you were sending an application and did "
+        "not get a tracking number, it has not been sent."
+    ),
 }
 CSRF_MESSAGE = _l(
     "The form had expired or was sent from another page. Go back, reload the "

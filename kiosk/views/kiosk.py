@@ -6,7 +6,16 @@ forms, validation and lookups are the public site's, only the layout differs.
 
 import secrets
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+import peewee as pw
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 
 from .. import kiosk_mode, submissions
@@ -19,6 +28,10 @@ from . import errors, track_views
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
 PHONE_QR_TITLE = _l("QR code that opens the application form on your phone")
+# The site's own CSRF message says to go back and reload: a kiosk has neither.
+KIOSK_CSRF_MESSAGE = _l(
+    "This screen was open too long and has expired. Tap Start again to begin anew."
+)
 
 
 @bp.before_request
@@ -87,17 +100,24 @@ def _send(form):
             return _screen(form, "check", status=400)
         # Only a tampered form or a document type withdrawn meanwhile gets here.
         return _screen(form, first, returning=True, status=400)
-    submission = submissions.create(
-        form.cleaned(),
-        channel="kiosk",
-        today=office_today(),
-        kiosk=g.kiosk_device,
-        form_token=form.form_token.data or None,
-    )
+    try:
+        submission = submissions.create(
+            form.cleaned(),
+            channel="kiosk",
+            today=office_today(),
+            kiosk=g.kiosk_device,
+            form_token=form.form_token.data or None,
+        )
+    except (pw.DatabaseError, submissions.NumberSpaceExhausted):
+        # A kiosk has no Back button: keep the answers on screen so that the
+        # resident can send again (a second send of the same answers stores
+        # one request), instead of an error page that can only start over.
+        current_app.logger.exception("A kiosk request could not be stored")
+        return _screen(form, "check", status=503, not_sent=True)
     return redirect(url_for("kiosk.receipt", number=submission.number, new=1), 303)
 
 
-def _screen(form, step, returning=False, status=200):
+def _screen(form, step, returning=False, status=200, not_sent=False):
     if not form.form_token.data:
         form.form_token.data = secrets.token_urlsafe(24)
     if step in kiosk_mode.CHOICE_STEPS:
@@ -114,6 +134,7 @@ def _screen(form, step, returning=False, status=200):
         progress=kiosk_mode.progress(step),
         carried=kiosk_mode.carried_fields(step),
         keyboard=kiosk_mode.KEYBOARDS.get(step),
+        not_sent=not_sent,
     )
     return page, status
 
@@ -166,7 +187,7 @@ def handle_error(error):
     if g.get("kiosk_device") is None:
         return render_template("kiosk/not_registered.html"), 403
     if isinstance(error, CSRFError):
-        return _error(400, errors.CSRF_MESSAGE)
+        return _error(400, KIOSK_CSRF_MESSAGE)
     status = getattr(error, "code", None)
     if status not in errors.TITLES:
         return error
