@@ -10,6 +10,7 @@ from tests.support.kiosk import (
     live_database_url,
     register_kiosk,
     stored_submission,
+    submission_count,
     tap,
     tap_key_action,
     tap_keys,
@@ -87,9 +88,26 @@ def test_applying_by_taps_alone_prints_the_receipt_once(live_server, new_page):
     screen(page, "check")
     assert "SITI AMINAH" in page.content() and NIK in page.content()
     tap(page.locator("label[for=consent]"))
+
+    # The network drops at Send: the screen says so and keeps the answers.
+    assert page.console_errors == []
+    apply_url = f"{server.url}/kiosk/apply"
+    page.route(apply_url, lambda route: route.abort("connectionfailed"))
+    tap(page.locator("button[name=send]"))
+    failed = page.locator("[data-send-failed]")
+    failed.wait_for()
+    assert "Komputer kantor tidak merespons" in failed.inner_text()
+    wait_until(page, "document.activeElement.hasAttribute('data-send-failed')")
+    assert page.locator("#consent").is_checked()
+    assert submission_count(database) == 0
+    page.unroute(apply_url)
+    # Chromium and htmx log the dropped request itself; nothing else may appear.
+    assert all("htmx:" in e or "ERR_CONNECTION_FAILED" in e for e in page.console_errors)
+    page.console_errors.clear()
     tap(page.locator("button[name=send]"))
 
     screen(page, "receipt")
+    assert not page.locator("[data-send-failed]").is_visible()
     wait_until(page, "window.__prints === 1")
     shown = page.locator(".confirmation-number").inner_text().strip()
     number = shown.replace("-", "")
