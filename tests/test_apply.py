@@ -77,6 +77,8 @@ def test_valid_answers_lead_to_the_check_page(client):
     assert "Check your answers before sending" in response.text
     assert "Siti Rahma" in response.text
     assert "+6281234567890" in response.text  # normalised phone
+    # What to bring, for residents whose browser did not show it on the form.
+    assert "What to prepare for Family Card (KK)" in response.text
     assert Submission.select().count() == 0
 
 
