@@ -1,5 +1,6 @@
 """Template helpers: locale-aware filters, language links, htmx fragments."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, render_template, request, url_for
@@ -47,6 +48,17 @@ def public_url(endpoint, **values):
     return url_for(endpoint, _external=True, **values)
 
 
+def qr_image_url(number):
+    """The address of a request's QR image, naming what the code holds.
+
+    The image is cached for a year as immutable; when the office's public
+    address changes, the code changes and so must the address it is kept under.
+    """
+    holds = public_url("public.tracking_page", number=number)
+    version = hashlib.sha256(holds.encode()).hexdigest()[:10]
+    return url_for("public.qr_svg", number=number, v=version)
+
+
 def office_context():
     """The office's details for every template (the layout shows them)."""
     office = g.get("office")
@@ -65,6 +77,8 @@ def init_app(app):
         number=format_decimal,
         tracking=tracking.display,
     )
-    app.jinja_env.globals.update(language_url=language_url, public_url=public_url)
+    app.jinja_env.globals.update(
+        language_url=language_url, public_url=public_url, qr_image_url=qr_image_url
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,6 +1,7 @@
 """Public pages: home, tracking, receipt, QR, lookup, statistics, health."""
 
 import io
+import re
 
 import pytest
 import zxingcpp
@@ -212,6 +213,26 @@ def test_receipt_shows_number_qr_and_expected_date(client, submission):
     assert f"/t/{submission.number}/qr.svg" in page
     assert "Expected ready by" in page
     assert "Family Card (KK)" in page
+
+
+def test_the_receipt_names_its_qr_image_by_the_address_it_holds(make_app):
+    """QR images are cached for a year: a new public address needs a new name."""
+
+    def qr_source(app, number):
+        page = app.test_client().get(f"/t/{number}/receipt").text
+        return re.search(r'class="receipt-qr" src="([^"]+)"', page).group(1)
+
+    before = make_app(PUBLIC_BASE_URL="https://lama.example.go.id")
+    with before.app_context():
+        number = make_submission().number
+    after = make_app(PUBLIC_BASE_URL="https://dukcapil.example.go.id")
+    old, new = qr_source(before, number), qr_source(after, number)
+    assert old.startswith(f"/t/{number}/qr.svg?v=") and new.startswith(f"/t/{number}/qr.svg?v=")
+    assert old != new
+    assert qr_source(after, number) == new  # the same address keeps its name
+    image = after.test_client().get(new.replace("&amp;", "&"))
+    assert image.status_code == 200
+    assert "immutable" in image.headers["Cache-Control"]
 
 
 @pytest.mark.parametrize("paper", ["58", "80"])
