@@ -22,6 +22,13 @@ def safe_cell(value):
     return text
 
 
+def as_text(digits):
+    """A long number kept as text: spreadsheet programs read a bare 16-digit NIK
+    as a number, show it as 1.30301E+15 and lose its last digit (they keep 15).
+    The apostrophe is the same mark that neutralises formulas."""
+    return "'" + digits if digits else ""
+
+
 def _header():
     return [
         gettext("Tracking number"),
@@ -47,7 +54,7 @@ def _row(submission, zone, locale):
         received.strftime("%Y-%m-%d %H:%M"),  # ISO: every spreadsheet reads it
         submission.document_type.name(locale),
         submission.applicant_name,
-        submission.nik,
+        as_text(submission.nik),
         submission.phone or "",
         submission.kecamatan,
         submission.nagari,

@@ -37,6 +37,7 @@ def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
     assert len(rows) == 2
     assert rows[1][0] == first.display_number
     assert rows[1][3] == "Siti Rahmawati"
+    assert rows[1][4] == "'" + first.nik  # all 16 digits, kept as text
     assert rows[1][8] == "SMS"
     assert rows[1][9] == "Received"
     event = AdminEvent.get(AdminEvent.action == "queue.export")
