@@ -135,7 +135,8 @@ def test_applying_by_taps_alone_prints_the_receipt_once(live_server, new_page):
     page.wait_for_timeout(500)
     assert page.evaluate("window.__prints") == 0
 
-    tap(page.get_by_role("link", name="Selesai"))
+    # "Tutup", not "Selesai": that word is the status Completed.
+    tap(page.get_by_role("link", name="Tutup"))
     screen(page, "start")
     tap(page.locator(".kiosk-action--status"))
     screen(page, "status")
