@@ -1,10 +1,17 @@
 """Admin: document types, office settings, kiosks and the audit trail."""
 
 import json
+import re
 
 import pytest
 
-from kiosk.models import AdminEvent, DocumentType, KioskDevice, OfficeSettings
+from kiosk.models import (
+    AdminEvent,
+    DocumentType,
+    KioskDevice,
+    OfficeSettings,
+    StaffMember,
+)
 from tests.support.staff import english, fast_passwords, make_submission, staff_client  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -258,8 +265,27 @@ def test_audit_trail_lists_admin_changes_newest_first(app, admin):
     admin.post("/staff/admin/office", data=office_form(timezone="Asia/Jayapura"))
     page = admin.get("/staff/admin/audit").get_data(as_text=True)
     assert page.index("Office settings changed") < page.index("Kiosk registered")
-    assert "Asia/Jakarta → Asia/Jayapura" in page
+    assert re.search(r"Time zone: Asia/Jakarta <span[^>]*>→</span>.*? Asia/Jayapura", page)
     assert "Boss" in page
+
+
+def test_audit_trail_reads_in_words_not_field_names(app, admin):
+    admin.post("/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "58"})
+    admin.post("/staff/admin/staff", data={
+        "username": "siti", "display_name": "Siti", "role": "staff",
+        "password": "correct horse battery", "password_again": "correct horse battery",
+    })  # fmt: skip
+    member = StaffMember.get(StaffMember.username == "siti")
+    admin.post(
+        f"/staff/admin/staff/{member.id}",
+        data={"display_name": "Siti", "role": "admin"},  # active left unticked
+    )
+    page = admin.get("/staff/admin/audit?lang=id").get_data(as_text=True)
+    assert "Peran: Petugas" in page
+    assert re.search(r"Akun aktif[^:]*: Ya <span[^>]*>→</span>.*? Tidak", page)
+    assert "Lebar kertas" in page
+    for raw in ("display_name", "paper_width", "True", "False", "<code>"):
+        assert raw not in page, raw
 
 
 def test_audit_rows_cannot_be_edited_or_deleted(app, admin):

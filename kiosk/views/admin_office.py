@@ -15,30 +15,22 @@ from flask import (
 )
 from flask_babel import gettext
 
-from .. import administration, audit, auth, csv_export, queue, validation
+from .. import (
+    administration,
+    audit,
+    audit_display,
+    auth,
+    csv_export,
+    queue,
+    validation,
+)
 from ..admin_forms import KioskForm, OfficeForm
-from ..i18n import lazy_gettext as _l
 from ..models import KioskDevice, OfficeSettings
 from ..templating import public_url
 from ..timeutil import office_today, office_zone
 
 bp = Blueprint("admin_office", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
-
-ACTION_LABELS = {
-    "staff.create": _l("Account created"),
-    "staff.update": _l("Account changed"),
-    "staff.password_reset": _l("New password set"),
-    "staff.unlock": _l("Account unlocked"),
-    "document_type.create": _l("Document type added"),
-    "document_type.update": _l("Document type changed"),
-    "office.update": _l("Office settings changed"),
-    "kiosk.create": _l("Kiosk registered"),
-    "kiosk.deactivate": _l("Kiosk switched off"),
-    "kiosk.activate": _l("Kiosk switched on"),
-    "queue.export": _l("Requests exported as CSV"),
-}
-
 
 @bp.route("/office", methods=["GET", "POST"])
 def office():
@@ -128,8 +120,8 @@ def audit_trail():
         "staff/admin/audit.html",
         events=events,
         next_before=next_before,
-        details_of=audit.details_of,
-        audit_action_label=lambda action: ACTION_LABELS.get(action, action),
+        audit_details=audit_display.details,
+        audit_action_label=audit_display.action_label,
     )
 
 
