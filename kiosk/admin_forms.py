@@ -40,6 +40,25 @@ class WholeNumberField(IntegerField):
             raise ValueError(str(WHOLE_NUMBER)) from None
 
 
+NOT_A_CHOICE = _l("Choose one of the options shown.")
+
+
+class ChoiceField(RadioField):
+    """A radio group whose "not one of the choices" message is ours: WTForms'
+    own messages have no Indonesian translation."""
+
+    def pre_validate(self, form):
+        if self.data not in {str(value) for value, _label in self.choices}:
+            raise ValidationError(NOT_A_CHOICE)
+
+
+def _at_most(count):
+    """Length(max=count) with our translated message instead of WTForms' own."""
+    return Length(
+        max=count, message=_l("Use at most %(count)d characters.", count=count)
+    )
+
+
 def _number_range(low, high):
     return NumberRange(
         low,
@@ -70,21 +89,21 @@ class PasswordMixin:
 
 class StaffCreateForm(PasswordMixin, FlaskForm):
     username = StringField(
-        _l("Username"), validators=[DataRequired(REQUIRED), Length(max=64)]
+        _l("Username"), validators=[DataRequired(REQUIRED), _at_most(64)]
     )
     display_name = StringField(
         _l("Name shown to colleagues"),
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), _at_most(120)],
     )
-    role = RadioField(_l("Role"), choices=ROLE_CHOICES, default="staff")
+    role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, default="staff")
 
 
 class StaffEditForm(FlaskForm):
     display_name = StringField(
         _l("Name shown to colleagues"),
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), _at_most(120)],
     )
-    role = RadioField(_l("Role"), choices=ROLE_CHOICES)
+    role = ChoiceField(_l("Role"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Account is active (can sign in)"))
 
 
@@ -95,16 +114,16 @@ class PasswordResetForm(PasswordMixin, FlaskForm):
 class DocumentTypeForm(FlaskForm):
     code = StringField(_l("Code"))
     name_id = StringField(
-        _l("Name in Indonesian"), validators=[DataRequired(REQUIRED), Length(max=120)]
+        _l("Name in Indonesian"), validators=[DataRequired(REQUIRED), _at_most(120)]
     )
     name_en = StringField(
-        _l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=120)]
+        _l("Name in English"), validators=[DataRequired(REQUIRED), _at_most(120)]
     )
     requirements_id = TextAreaField(
-        _l("Requirements in Indonesian"), validators=[Length(max=4000)]
+        _l("Requirements in Indonesian"), validators=[_at_most(4000)]
     )
     requirements_en = TextAreaField(
-        _l("Requirements in English"), validators=[Length(max=4000)]
+        _l("Requirements in English"), validators=[_at_most(4000)]
     )
     service_days = WholeNumberField(
         _l("Service days"),
@@ -159,34 +178,34 @@ BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 class OfficeForm(FlaskForm):
     office_name = StringField(
         _l("Office name in Indonesian"),
-        validators=[DataRequired(REQUIRED), Length(max=160)],
+        validators=[DataRequired(REQUIRED), _at_most(160)],
     )
     office_name_en = StringField(
-        _l("Office name in English"), validators=[Length(max=160)]
+        _l("Office name in English"), validators=[_at_most(160)]
     )
-    address = TextAreaField(_l("Address"), validators=[Length(max=500)])
+    address = TextAreaField(_l("Address"), validators=[_at_most(500)])
     opening_hours_id = TextAreaField(
-        _l("Service hours in Indonesian"), validators=[Length(max=500)]
+        _l("Service hours in Indonesian"), validators=[_at_most(500)]
     )
     opening_hours_en = TextAreaField(
-        _l("Service hours in English"), validators=[Length(max=500)]
+        _l("Service hours in English"), validators=[_at_most(500)]
     )
-    phone = StringField(_l("Phone"), validators=[Length(max=32)])
-    whatsapp = StringField(_l("WhatsApp number"), validators=[Length(max=32)])
+    phone = StringField(_l("Phone"), validators=[_at_most(32)])
+    whatsapp = StringField(_l("WhatsApp number"), validators=[_at_most(32)])
     public_base_url = StringField(
-        _l("Public address of the site"), validators=[Length(max=200)]
+        _l("Public address of the site"), validators=[_at_most(200)]
     )
     timezone = StringField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
     retention_days = WholeNumberField(
         _l("Keep personal data for (days)"),
         validators=[InputRequired(WHOLE_NUMBER), _number_range(30, 3650)],
     )
-    areas = TextAreaField(_l("Districts (kecamatan)"), validators=[Length(max=4000)])
+    areas = TextAreaField(_l("Districts (kecamatan)"), validators=[_at_most(4000)])
     distancing_notice_id = TextAreaField(
-        _l("Kiosk distancing notice in Indonesian"), validators=[Length(max=500)]
+        _l("Kiosk distancing notice in Indonesian"), validators=[_at_most(500)]
     )
     distancing_notice_en = TextAreaField(
-        _l("Kiosk distancing notice in English"), validators=[Length(max=500)]
+        _l("Kiosk distancing notice in English"), validators=[_at_most(500)]
     )
     kiosk_idle_warning_seconds = WholeNumberField(
         _l("Kiosk: seconds without a touch before the warning"),
@@ -258,9 +277,9 @@ class OfficeForm(FlaskForm):
 
 class KioskForm(FlaskForm):
     name = StringField(
-        _l("Kiosk name"), validators=[DataRequired(REQUIRED), Length(max=80)]
+        _l("Kiosk name"), validators=[DataRequired(REQUIRED), _at_most(80)]
     )
-    paper_width = RadioField(
+    paper_width = ChoiceField(
         _l("Receipt paper width"),
         choices=[("80", _l("80 mm")), ("58", _l("58 mm"))],
         default="80",

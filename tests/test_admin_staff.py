@@ -74,6 +74,8 @@ def test_admin_creates_an_account_that_can_sign_in(app, admin):
         ({"username": "boss"}, "There is already an account with this username."),
         ({"username": "no spaces"}, "Use 2 to 64 lower-case letters"),
         ({"display_name": ""}, "This field is required."),
+        ({"display_name": "R" * 121}, "Use at most 120 characters."),
+        ({"role": "root"}, "Choose one of the options shown."),
     ],
 )
 def test_account_creation_refuses_bad_input(app, admin, values, message):
@@ -89,6 +91,16 @@ def test_account_creation_refuses_bad_input(app, admin, values, message):
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert StaffMember.select().count() == 1
+
+
+def test_wtforms_checks_speak_indonesian_too(app, admin):
+    """WTForms ships no Indonesian: the checks it runs carry our messages."""
+    data = {"username": "rina", "display_name": "R" * 121, "role": "root",
+            "password": "ten chars ok", "password_again": "ten chars ok"}  # fmt: skip
+    page = admin.post("/staff/admin/staff?lang=id", data=data).get_data(as_text=True)
+    assert "Gunakan paling banyak 120 karakter." in page
+    assert "Pilih salah satu pilihan yang tersedia." in page
+    assert "Not a valid choice" not in page and "Field cannot be longer" not in page
 
 
 def test_role_change_and_deactivation_are_recorded(app, admin):
