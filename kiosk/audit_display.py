@@ -101,7 +101,7 @@ def show_value(name, value):
 
 
 def details(event):
-    """The event's details as Detail rows, in the order of the labels' names."""
+    """The event's details as Detail rows, by field name."""
     labels = FIELD_LABELS.get(event.action.partition(".")[0], {})
     rows = []
     for name, value in sorted(details_of(event).items()):

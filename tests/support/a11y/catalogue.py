@@ -164,6 +164,15 @@ def _type(step, value):
     return lambda page: _kiosk_type(page, step, value)
 
 
+def _send_unanswered(page):
+    """Send while the network is down: the screen says the office did not answer."""
+    apply_url = "**/kiosk/apply"
+    page.route(apply_url, lambda route: route.abort("connectionfailed"))
+    page.locator("button[name=send]").click()
+    page.locator("[data-send-failed]:not([hidden])").wait_for()
+    page.unroute(apply_url)
+
+
 KIOSK_WALK = [
     # (state, what shows it, the steps from the state before)
     ("start", ".kiosk-screen--start", ()),
@@ -184,8 +193,9 @@ KIOSK_WALK = [
     ("check with an error", ".kiosk-screen--check #consent-error",
      (_tap("button[name=language][value=id]"), _wait(".kiosk-screen--check"),
       _tap("button[name=send]"))),
-    ("receipt", ".kiosk-screen--receipt",
-     (_tap("label[for=consent]"), _tap("button[name=send]"))),
+    ("no answer from the server", "[data-send-failed]:not([hidden])",
+     (_tap("label[for=consent]"), _send_unanswered)),
+    ("receipt", ".kiosk-screen--receipt", (_tap("button[name=send]"),)),
     ("idle warning", "dialog[data-kiosk-idle][open]",
      (lambda p: p.evaluate("document.querySelector('[data-kiosk-idle]').showModal()"),)),
 ]  # fmt: skip
