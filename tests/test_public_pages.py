@@ -1,14 +1,16 @@
 """Public pages: home, tracking, receipt, QR, lookup, statistics, health."""
 
+import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk import submissions, tracking, workflow
-from kiosk.models import StaffMember
+from kiosk import stats, submissions, tracking, workflow
+from kiosk.models import StaffMember, StatusEvent, Submission
 from tests.support.factories import APPLICANT, make_submission
 
 
@@ -201,6 +203,23 @@ def test_track_form_explains_bad_input_on_the_form(client, typed, message):
     assert 'aria-invalid="true"' in response.text
 
 
+def test_redirects_keep_the_chosen_language_and_paper(client, submission):
+    typed = submission.number.lower()
+    page = client.get(f"/t/{typed}?lang=en&number=x&_external=1")
+    assert page.status_code == 301
+    assert page.headers["Location"] == f"/t/{submission.number}?lang=en"
+    receipt = client.get(f"/t/{typed}/receipt?paper=58&lang=en")
+    assert receipt.headers["Location"] == f"/t/{submission.number}/receipt?lang=en&paper=58"
+    shown = tracking.display(submission.number)
+    looked_up = client.get("/track", query_string={"number": shown, "lang": "en"})
+    assert looked_up.headers["Location"] == f"/t/{submission.number}?lang=en"
+
+
+def test_the_language_link_keeps_an_odd_path_intact(client):
+    page = client.get("/t/ab%3Fcd?lang=id").text
+    assert 'href="/t/ab%3Fcd?lang=en"' in page
+
+
 def test_track_form_keeps_what_was_typed(client):
     response = client.get("/track", query_string={"number": "7KQ-4M2-XP8"})
     assert 'value="7KQ-4M2-XP8"' in response.text
@@ -313,8 +332,37 @@ def test_statistics_count_requests_and_completion(app, client, submission):
     )
     page = client.get("/stats?lang=en").text
     assert "Requests per month" in page
-    assert "median days to complete" in page
-    assert "100%" in page  # completed the same day: on time
+    assert "days until the document is ready (median)" in page
+    assert "100%" in page  # ready the same day: on time
+
+
+def test_statistics_count_in_the_office_calendar_up_to_the_day_of_ready(app):
+    """Months and days are the office's (WIB), not UTC's; time runs to ready."""
+    utc = dt.datetime
+
+    def request_made(created, due, ready):
+        with app.app_context():
+            made = make_submission()
+            Submission.update(created_at=created, due_date=due).where(
+                Submission.id == made.id
+            ).execute()
+            StatusEvent.create(
+                submission=made, from_status="processing", to_status="ready",
+                created_at=ready,
+            )  # fmt: skip
+
+    # 1 Nov 03:00 WIB, stored as 31 Oct UTC; ready 3 Nov 09:00 WIB: 2 days, on time.
+    request_made(utc(2026, 10, 31, 20), dt.date(2026, 11, 4), utc(2026, 11, 3, 2))
+    # Monday 15:00 WIB, ready Tuesday 09:00 WIB: 1 day, though under 24 hours.
+    request_made(utc(2026, 11, 9, 8), dt.date(2026, 11, 12), utc(2026, 11, 10, 2))
+    # Due 4 Nov; ready 5 Nov 06:30 WIB (4 Nov 23:30 UTC): 3 days, late.
+    request_made(utc(2026, 11, 2, 1), dt.date(2026, 11, 4), utc(2026, 11, 4, 23, 30))
+    with app.app_context():
+        figures = stats.compute(dt.date(2026, 11, 20), ZoneInfo("Asia/Jakarta"))
+    assert figures.month_totals == {dt.date(2026, 11, 1): 3}
+    assert figures.ready == 3
+    assert figures.median_days == 2
+    assert figures.on_time_share == pytest.approx(2 / 3)
 
 
 def test_workflow_labels_cover_every_status():

@@ -19,7 +19,7 @@ from ..i18n import current_locale
 from ..models import KioskDevice
 from ..security import limit_lookups, limit_submissions
 from ..templating import public_url, requirements_swap
-from ..timeutil import office_today
+from ..timeutil import office_today, office_zone
 from . import track_views
 
 bp = Blueprint("public", __name__)
@@ -96,7 +96,10 @@ def track():
     text = request.args.get("number", "")[:200]
     parsed = tracking.parse(text)
     if parsed.ok:
-        return redirect(url_for("public.tracking_page", number=parsed.number), 303)
+        target = url_for(
+            "public.tracking_page", number=parsed.number, lang=request.args.get("lang")
+        )
+        return redirect(target, 303)
     return (
         render_template(
             "public/home.html",
@@ -169,7 +172,8 @@ def qr_png(number):
 @bp.get("/stats")
 def statistics():
     """Monthly requests per document type and how long requests take."""
-    return render_template("public/stats.html", stats=stats.cached(office_today()))
+    statistics = stats.cached(office_today(), office_zone())
+    return render_template("public/stats.html", stats=statistics)
 
 
 @bp.get("/healthz")
