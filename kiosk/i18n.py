@@ -145,6 +145,12 @@ NOT_FOUND = _l(
 )
 
 
+def _is_api():
+    # A bot or app asks per call (?lang= or Accept-Language) for many residents:
+    # no cookie is kept for it, nor read from it.
+    return request.path.startswith("/api/")
+
+
 def select_locale():
     """Explicit choice (?lang= or cookie), then Accept-Language, then Indonesian."""
     chosen = request.args.get("lang")
@@ -152,9 +158,11 @@ def select_locale():
         g.chosen_locale = chosen
         return chosen
     cookie = request.cookies.get(LANGUAGE_COOKIE)
-    if cookie in LOCALES:
+    if cookie in LOCALES and not _is_api():
         return cookie
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    # "in" is the old code for Indonesian, still sent by some older phones.
+    best = request.accept_languages.best_match((*LOCALES, "in"))
+    return "id" if best == "in" else best or DEFAULT_LOCALE
 
 
 def select_timezone():
@@ -173,7 +181,7 @@ def current_locale():
 def remember_choice(response):
     """Keep an explicit ?lang= choice in a cookie for the next visits."""
     chosen = g.get("chosen_locale")
-    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen and not _is_api():
         response.set_cookie(
             LANGUAGE_COOKIE,
             chosen,

@@ -88,8 +88,10 @@ def set_security_headers(response):
     if current_app.config.get("HTTPS"):
         headers["Strict-Transport-Security"] = HSTS
         _mark_cookies_secure(headers)
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+    static_file = request.endpoint == "static" and response.status_code < 400
+    if not static_file and "Cache-Control" not in headers:
         # Pages can hold personal data (staff, kiosk receipts): never store them.
+        # Nor an error page, even for a file under /static/.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,7 +1,7 @@
 """Template helpers: locale-aware filters, language links, htmx fragments."""
 
 import hashlib
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from flask_babel import format_decimal
@@ -35,7 +35,7 @@ def language_url(locale):
         return url_for("public.home", lang=locale)
     args = request.args.to_dict()
     args["lang"] = locale
-    return request.path + "?" + urlencode(args)
+    return quote(request.path) + "?" + urlencode(args)
 
 
 def public_url(endpoint, **values):

@@ -6,6 +6,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from tests.support.factories import make_submission
 from tests.support.pages import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,25 @@ def test_explicit_choice_is_remembered_and_beats_accept_language(client):
     assert '<html lang="en">' in later.text
     back = client.get("/?lang=id", headers={"Accept-Language": "en"})
     assert '<html lang="id">' in back.text
+
+
+def test_the_old_code_for_indonesian_counts_as_indonesian(client):
+    page = client.get("/", headers={"Accept-Language": "in-ID,in;q=0.9,en;q=0.8"}).text
+    assert '<html lang="id">' in page
+
+
+def test_the_api_answers_each_call_in_its_own_language(app, client):
+    """A bot asks for many residents: no cookie is set for it, none is read."""
+    with app.app_context():
+        number = make_submission().number
+    english = client.get(f"/api/v1/track/{number}?lang=en")
+    assert english.json["status"]["label"] == "Received"
+    assert "Set-Cookie" not in english.headers
+    client.set_cookie("lang", "en")
+    indonesian = client.get(
+        f"/api/v1/track/{number}", headers={"Accept-Language": "id-ID"}
+    )
+    assert indonesian.json["status"]["label"] == "Diterima"
 
 
 def test_unknown_lang_parameter_is_ignored(client):

@@ -296,3 +296,12 @@ def test_a_host_too_long_for_a_qr_code_gets_a_400_not_a_500(make_app):
         assert response.status_code == 400, kind
         _check_headers(response, 400)
     assert client.get(f"/t/{submission.number}/qr.svg").status_code == 200
+
+
+def test_a_missing_static_file_is_not_cached(client):
+    missing = client.get("/static/nope.js")
+    assert missing.status_code == 404
+    assert missing.headers["Cache-Control"] == "no-store"
+    present = client.get("/static/css/site.css")
+    assert present.status_code == 200
+    assert "no-store" not in present.headers.get("Cache-Control", "")

@@ -4,10 +4,20 @@ Shared by the tracking page, the receipt, the JSON API and the kiosk. Nothing
 here returns the applicant's name, NIK, phone or note.
 """
 
-from flask import abort, g, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .. import i18n, public_record, tracking, workflow
 from ..i18n import current_locale
+
+KEPT_ON_REDIRECT = ("lang", "paper", "new")
 
 
 class LookupFailed(Exception):
@@ -56,7 +66,9 @@ def canonical_or_explain(text, endpoint):
     if not parsed.ok:
         _explain(_mistyped(parsed, text))
     if parsed.number != text:
-        abort(redirect(url_for(endpoint, number=parsed.number), 301))
+        # The language and a receipt's paper go along to the right address.
+        kept = {name: request.args.get(name) for name in KEPT_ON_REDIRECT}
+        abort(redirect(url_for(endpoint, number=parsed.number, **kept), 301))
     return parsed.number
 
 
