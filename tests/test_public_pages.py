@@ -149,6 +149,30 @@ def test_the_expected_date_shows_only_while_the_document_is_awaited(
     assert "Expected to be ready by" not in client.get(path).text
 
 
+def test_the_api_gives_what_the_tracking_page_shows(app, client, submission):
+    path = f"/api/v1/track/{submission.number}?lang=en"
+    waiting = client.get(path).json
+    assert waiting["number"] == submission.number
+    assert waiting["display_number"] == tracking.display(submission.number)
+    assert waiting["document_type"] == {"code": "KK", "name": "Family Card (KK)"}
+    assert waiting["status"]["code"] == "submitted"
+    assert waiting["status"]["label"] == "Received"
+    assert waiting["expected_date"] == submission.due_date.isoformat()
+    assert waiting["office"] is None
+    assert waiting["language"] == "en"
+    _advance(app, submission, ("verifying", ""), ("processing", ""), ("ready", "Loket 3"))
+    ready = client.get(path).json
+    assert ready["status"]["label"] == "Ready"
+    assert ready["expected_date"] is None  # the document is there already
+    assert "Muaro Sijunjung" in ready["office"]["address"]
+    assert ready["office"]["opening_hours"]
+    assert [e["status"] for e in ready["timeline"]] == [
+        "submitted", "verifying", "processing", "ready",
+    ]  # fmt: skip
+    assert ready["timeline"][-1]["note"] == "Loket 3"
+    assert ready["timeline"][0]["at"].endswith("Z")
+
+
 def test_forgiving_number_in_url_redirects_to_canonical(client, submission):
     typed = tracking.display(submission.number).lower()
     response = client.get(f"/t/{typed}")

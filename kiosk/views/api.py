@@ -38,10 +38,25 @@ def track(number):
             }
             for event in record.events
         ],
-        expected_date=record.due_date.isoformat(),
+        # As on the page: the expected date while the document is awaited, and
+        # where and when to come once the office needs the resident.
+        expected_date=(
+            record.due_date.isoformat() if view["awaits_document"] else None
+        ),
+        office=_office(view["office"]) if view["show_office"] else None,
         created_at=record.created_at.isoformat(timespec="seconds") + "Z",
         language=i18n.current_locale(),
     )
+
+
+def _office(office):
+    locale = i18n.current_locale()
+    return {
+        "name": office.localized("office_name", locale),
+        "address": office.address,
+        "opening_hours": office.localized("opening_hours", locale),
+        "whatsapp": office.whatsapp or None,
+    }
 
 
 def init_app(app):
