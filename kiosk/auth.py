@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from flask import current_app, g, redirect, request, session, url_for
 from htmx_flask import request as htmx_request
 from limits import RateLimitItemPerDay, RateLimitItemPerMinute, strategies
-from limits.storage import storage_from_string
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
 from peewee import Case
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.security import check_password_hash
@@ -62,6 +63,19 @@ def _unknown_limiter():
     return current_app.extensions["login_lockout"]
 
 
+def _unknown_attempt(username, password):
+    """An unknown username's attempt, counted in the shared store; while that
+    store is down, in this process's memory (as the rate limits then are)."""
+    try:
+        return _count_unknown_attempt(_unknown_limiter(), username, password)
+    except StorageError:
+        current_app.logger.warning(
+            "Rate-limit store unavailable; counting sign-in attempts in memory"
+        )
+        fallback = current_app.extensions["login_lockout_fallback"]
+        return _count_unknown_attempt(fallback, username, password)
+
+
 def _record_failure(member):
     """Count a failed attempt in one UPDATE, so parallel guesses are all counted."""
     now = utcnow()
@@ -103,8 +117,7 @@ def attempt_sign_in(username, password):
     return Attempt(SIGNED_IN, StaffMember.get_by_id(member.id))
 
 
-def _unknown_attempt(username, password):
-    limiter = _unknown_limiter()
+def _count_unknown_attempt(limiter, username, password):
     key = _unknown_key(username)
     if not limiter.test(_UNKNOWN_LOCK, key):
         return Attempt(LOCKED)
@@ -222,6 +235,12 @@ def safe_next(target):
 
 
 def init_app(app):
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URL"])
+    storage = storage_from_string(
+        app.config["RATELIMIT_STORAGE_URL"], wrap_exceptions=True
+    )
     app.extensions["login_lockout"] = strategies.MovingWindowRateLimiter(storage)
+    # Used while the shared store (Redis, Memcached) does not answer.
+    app.extensions["login_lockout_fallback"] = strategies.MovingWindowRateLimiter(
+        MemoryStorage()
+    )
     app.jinja_env.globals["signed_in_staff"] = lambda: g.get("staff")

@@ -399,3 +399,22 @@ def test_sign_in_page_is_in_the_chosen_language(client, lang):
     page = client.get(f"/staff/login?lang={lang}").get_data(as_text=True)
     assert f'<html lang="{lang}">' in page
     assert 'autocomplete="current-password"' in page
+
+
+def test_sign_in_works_while_the_shared_rate_limit_store_is_down(make_app):
+    """An unknown username's failures are counted in memory meanwhile, and still
+    lock like a real account's; nothing answers 500."""
+    dead_redis = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URL=dead_redis)
+    make_staff("clerk")
+    client = english(app.test_client())
+    statuses = [
+        client.post(
+            "/staff/login", data={"username": "nobody", "password": "x"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [422] * 6
+    page = client.post("/staff/login", data={"username": "nobody", "password": "x"})
+    assert LOCKED in page.get_data(as_text=True)
+    assert sign_in(client).status_code == 303
