@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,12 @@ def load(app, test_config=None):
     """Fill app.config in precedence order and make sure a secret key exists."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
+    # instance/config.py may give a setting as text, as the environment does:
+    # "host1,host2" is a list of hosts, and "0" does not mean on.
+    for name, convert in ENVIRONMENT.items():
+        value = app.config.get(name)
+        if isinstance(value, str) and convert is not str:
+            app.config[name] = convert(value)
     for name, convert in ENVIRONMENT.items():
         value = os.environ.get(f"KIOSK_{name}")
         if value is not None:
@@ -76,15 +83,32 @@ def load(app, test_config=None):
 
 
 def _stored_secret_key(folder):
-    """Read the instance's secret key, creating it (owner-readable only) on first use."""
+    """Read the instance's secret key, creating it (owner-readable only) on first use.
+
+    The key is written to a temporary file, flushed to disk and only then linked
+    under its name: a server process starting at the same moment never reads a
+    half-written key, and a power cut cannot leave an empty one.
+    """
     path = folder / "secret_key"
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        # The folder also holds config.py (which may hold passwords): owner only.
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key.")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another server process made it first
-            pass
-        else:
             with os.fdopen(descriptor, "w") as out:
                 out.write(secrets.token_hex(32))
-    return path.read_text().strip()
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temporary, path)
+            except FileExistsError:  # another server process made it first
+                pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(
+            f"{path} is empty. Restore it from a backup (sessions and forms depend "
+            "on it), or delete it to have a new one made."
+        )
+    return key

@@ -18,6 +18,9 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     # The office server can lose power: a commit is on disk before a receipt shows.
     "synchronous": "full",
+    # Freed pages are zeroed, so an old copy of a row (a name before a purge)
+    # does not stay in the file; some SQLite builds have it off by default.
+    "secure_delete": 1,
     # 2 MB per pooled connection: one connection per server thread adds up.
     "cache_size": -2_000,
 }
@@ -56,19 +59,27 @@ def open_database(url, instance_path):
     if not url:
         folder = Path(instance_path)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = folder / "kiosk.db"
-        if not path.exists():
-            # It holds residents' NIKs: readable by the site's user only (SQLite
-            # gives its -wal and -shm files the same permissions).
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        return sqlite_database(path)
+        return sqlite_database(_owner_only(folder / "kiosk.db"))
     if url.startswith("sqlite:///"):
-        return sqlite_database(url[len("sqlite:///") :])
+        return sqlite_database(_owner_only(Path(url[len("sqlite:///") :])))
     scheme, rest = url.split("://", 1)
+    # A password with / # ? @ % must be percent-encoded in the URL.
+    unquote = {"unquote_user": True, "unquote_password": True}
     if scheme in ("postgres", "postgresql"):
         # A connection per request costs more than the request itself: pool them.
-        return connect_url(f"postgresql+pool://{rest}", max_connections=32, stale_timeout=300)
-    return connect_url(url)
+        return connect_url(
+            f"postgresql+pool://{rest}", max_connections=32, stale_timeout=300, **unquote
+        )
+    return connect_url(url, **unquote)
+
+
+def _owner_only(path):
+    """Create the SQLite file readable by the site's user only, if it is new:
+    it holds residents' NIKs (SQLite gives its -wal and -shm files the same
+    permissions). SQLite itself would create it with the umask, often 644."""
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return path
 
 
 # Any fixed number: app servers agree on it to take turns creating the schema.

@@ -6,8 +6,8 @@ import threading
 import peewee as pw
 import pytest
 
-from kiosk import submissions, tracking
-from kiosk.db import db
+from kiosk import config, submissions, tracking
+from kiosk.db import db, open_database
 from kiosk.models import DocumentType, OfficeSettings, StatusEvent, Submission
 from kiosk.seed import KECAMATAN_SIJUNJUNG
 from tests.support.factories import APPLICANT, make_submission
@@ -79,7 +79,65 @@ def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
     first_default.extensions["database"].close_all()
     assert first.secret_key == second.secret_key == key_file.read_text().strip()
     assert len(first.secret_key) >= 32
+    # The folder also holds config.py, which may hold passwords.
+    assert ((tmp_path / "instance").stat().st_mode & 0o777) == 0o700
+    # A database named by URL is private too (SQLite would use the umask).
+    assert ((tmp_path / "k.db").stat().st_mode & 0o777) == 0o600
     for app in (first, second):
+        app.extensions["database"].close_all()
+
+
+def test_servers_starting_together_all_read_one_whole_secret_key(tmp_path):
+    folder = tmp_path / "instance"
+    keys, start = [], threading.Barrier(8)
+
+    def start_server():
+        start.wait()
+        keys.append(config._stored_secret_key(folder))
+
+    threads = [threading.Thread(target=start_server) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64
+    assert sorted(p.name for p in folder.iterdir()) == ["secret_key"]
+
+
+def test_an_empty_secret_key_file_stops_the_start_with_a_reason(tmp_path):
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    (folder / "secret_key").write_text("")
+    with pytest.raises(RuntimeError, match="secret_key is empty"):
+        config._stored_secret_key(folder)
+
+
+def test_a_postgres_password_is_read_percent_decoded():
+    database = open_database("postgresql://dukcapil:s3cr%2Ft%23pw@db-host/dk", None)
+    assert database.connect_params["password"] == "s3cr/t#pw"
+    assert database.connect_params["user"] == "dukcapil"
+
+
+def test_settings_in_instance_config_are_read_like_the_environment(
+    tmp_path, monkeypatch
+):
+    from kiosk import create_app
+
+    for name in ("KIOSK_SECRET_KEY", "KIOSK_DATABASE_URL", "KIOSK_TRUSTED_HOSTS", "KIOSK_HTTPS"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    (folder / "config.py").write_text(
+        'TRUSTED_HOSTS = "dukcapil.example.go.id, localhost"\nHTTPS = "0"\n'
+        'TRUSTED_PROXIES = "1"\n'
+    )
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(folder))
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/k.db"})
+    try:
+        assert app.config["TRUSTED_HOSTS"] == ["dukcapil.example.go.id", "localhost"]
+        assert app.config["HTTPS"] is False
+        assert app.config["TRUSTED_PROXIES"] == 1
+    finally:
         app.extensions["database"].close_all()
 
 
