@@ -62,6 +62,7 @@ def _copy(source, target):
             # A self-contained file: no -wal or -shm companion to forget.
             copy.execute("PRAGMA journal_mode = DELETE")
         _fsync(partial)
+        check_backup(partial)  # a copy that fails the check never gets the name
         os.link(partial, target)  # unlike rename, refuses to replace a file
         _fsync(target.parent)
     finally:
@@ -204,6 +205,8 @@ def purge_personal_data(now=None):
                     nik="",
                     phone=None,
                     note="",
+                    # A digest of the answers (the NIK among them).
+                    form_token=None,
                     purged_at=now,
                 )
                 .where(Submission.id.in_(ids))

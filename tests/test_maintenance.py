@@ -105,6 +105,21 @@ def test_backup_never_overwrites_a_file(runner, tmp_path):
     assert target.read_text() == "keep me"
 
 
+@only_sqlite
+def test_a_copy_that_fails_its_check_never_gets_the_backups_name(
+    runner, tmp_path, monkeypatch
+):
+    def refuse(path):
+        raise maintenance.MaintenanceError(f"{path} is damaged.")
+
+    monkeypatch.setattr(maintenance, "check_backup", refuse)
+    folder = tmp_path / "backups"
+    result = runner.invoke(args=["backup", str(folder / "backup.db")])
+    assert result.exit_code == 1
+    assert "is damaged" in result.output
+    assert list(folder.iterdir()) == []  # neither the name nor the partial copy
+
+
 def _damaged_copy(app_runner, tmp_path):
     good = tmp_path / "good.db"
     assert app_runner.invoke(args=["backup", str(good)]).exit_code == 0
@@ -242,6 +257,10 @@ def test_purge_erases_personal_data_of_requests_finished_long_ago(
         ]
         for name, n in requests_by_age.items()
     }
+    # As a form sent from the site leaves it: a digest of its token and answers.
+    Submission.update(form_token="digest-of-the-answers").where(
+        Submission.number == requests_by_age["old_completed"]
+    ).execute()
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0, result.output
     assert "Personal data removed from 2 requests finished over 90 days ago." in (
@@ -251,6 +270,7 @@ def test_purge_erases_personal_data_of_requests_finished_long_ago(
         purged = _get(requests_by_age[name])
         assert (purged.applicant_name, purged.name_key, purged.nik) == ("", "", "")
         assert purged.phone is None and purged.note == ""
+        assert purged.form_token is None
         assert purged.purged_at is not None
         # The anonymous history stays, for statistics and the resident's page.
         assert purged.kecamatan and purged.document_type.code
