@@ -1,7 +1,9 @@
 """Operator commands: online backup and restore of SQLite, personal-data purge."""
 
 import datetime as dt
+import errno
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -63,11 +65,33 @@ def _copy(source, target):
             copy.execute("PRAGMA journal_mode = DELETE")
         _fsync(partial)
         check_backup(partial)  # a copy that fails the check never gets the name
-        os.link(partial, target)  # unlike rename, refuses to replace a file
+        _name_without_replacing(partial, target)
         _fsync(target.parent)
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def _name_without_replacing(partial, target):
+    """Give the finished copy its name; never replace a file of that name."""
+    try:
+        os.link(partial, target)  # unlike rename, refuses to replace a file
+        return
+    except FileExistsError:
+        raise MaintenanceError(f"{target} exists already; choose a new file name.") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+    # No hard links here (a FAT USB disk, many network shares): create the name
+    # exclusively and copy the checked file into it.
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise MaintenanceError(f"{target} exists already; choose a new file name.") from None
+    with os.fdopen(descriptor, "wb") as out, open(partial, "rb") as copy:
+        shutil.copyfileobj(copy, out)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _fsync(path):

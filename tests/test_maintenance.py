@@ -1,6 +1,7 @@
 """Operator commands: online backup and restore, and the personal-data purge."""
 
 import datetime as dt
+import errno
 import sqlite3
 import stat
 import time
@@ -118,6 +119,27 @@ def test_a_copy_that_fails_its_check_never_gets_the_backups_name(
     assert result.exit_code == 1
     assert "is damaged" in result.output
     assert list(folder.iterdir()) == []  # neither the name nor the partial copy
+
+
+@only_sqlite
+def test_backup_to_a_disk_without_hard_links(app, runner, tmp_path, monkeypatch):
+    """A FAT USB disk or a network share refuses os.link: the checked copy is
+    then written under its name exclusively."""
+    with app.app_context():
+        number = make_submission().number
+
+    def no_hard_links(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(maintenance.os, "link", no_hard_links)
+    target = tmp_path / "usb" / "backup.db"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert number in _numbers_in(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["backup.db"]
+    again = runner.invoke(args=["backup", str(target)])
+    assert again.exit_code == 1 and "exists already" in again.output
 
 
 def _damaged_copy(app_runner, tmp_path):
