@@ -173,6 +173,23 @@ def test_the_api_gives_what_the_tracking_page_shows(app, client, submission):
     assert ready["timeline"][0]["at"].endswith("Z")
 
 
+def test_api_errors_all_carry_a_word_code_and_the_status(client, submission):
+    wrong = ("1" if submission.number[0] != "1" else "2") + submission.number[1:]
+    expected = {
+        f"/api/v1/track/{wrong}": ("typo", 400),
+        f"/api/v1/track/{tracking.generate()}": ("not_found", 404),
+        "/api/v1/nope": ("not_found", 404),
+    }
+    for path, (code, status) in expected.items():
+        response = client.get(path + "?lang=en")
+        assert response.status_code == status, path
+        error = response.json["error"]
+        assert (error["code"], error["status"]) == (code, status), path
+        assert error["message"]
+    refused = client.post(f"/api/v1/track/{submission.number}")
+    assert refused.json["error"]["code"] == "method_not_allowed"
+
+
 def test_forgiving_number_in_url_redirects_to_canonical(client, submission):
     typed = tracking.display(submission.number).lower()
     response = client.get(f"/t/{typed}")

@@ -95,7 +95,8 @@ def test_the_api_answers_429_in_json(limited):
     )
     assert response.status_code == 429
     assert response.is_json
-    assert response.get_json()["error"]["code"] == 429
+    assert response.get_json()["error"]["code"] == "rate_limited"
+    assert response.get_json()["error"]["status"] == 429
     assert "You can try again in" in response.get_json()["error"]["message"]
     assert int(response.headers["Retry-After"]) > 0
 

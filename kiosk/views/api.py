@@ -16,7 +16,11 @@ def track(number):
     try:
         record = track_views.lookup(number[:200])
     except track_views.LookupFailed as failure:
-        error = {"code": failure.code, "message": str(failure.message)}
+        error = {
+            "code": failure.code,
+            "status": failure.status,
+            "message": str(failure.message),
+        }
         return jsonify(error=error), failure.status
     view = track_views.public_view(record)
     return jsonify(

@@ -45,6 +45,17 @@ CSRF_MESSAGE = _l(
     "page and send it again."
 )
 
+# The API's error codes are words, like its lookup errors ("typo", "not_found").
+API_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+}
+
 # Headers of an HTTP error that the client needs (405 says what is allowed).
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
@@ -82,7 +93,8 @@ def _render(status, message=None, headers=()):
     if request.path.startswith("/api/"):
         if hint:
             message = f"{message} {hint}"
-        body = jsonify(error={"code": status, "message": message})
+        code = API_CODES.get(status, "error")
+        body = jsonify(error={"code": code, "status": status, "message": message})
         return body, status, list(headers)
     html = render_template(
         "errors/error.html", status=status, title=TITLES[page], message=message,
