@@ -161,7 +161,9 @@ def init_app(app):
     app.before_request(refuse_nul_in_forms)
     csrf.init_app(app)
     _init_limiter(app)
-    app.after_request(set_security_headers)
+    # Flask runs after-request hooks last registered first; this one must run
+    # last, after the language and kiosk hooks have set their cookies.
+    app.after_request_funcs.setdefault(None, []).insert(0, set_security_headers)
 
 
 def _init_limiter(app):

@@ -194,10 +194,12 @@ def test_error_responses_carry_the_headers_too(make_app):
 def test_https_adds_hsts_and_secures_every_cookie(make_app, samples):
     app = make_app(HTTPS=True)
     client = app.test_client()
+    # TLS ends at a proxy that does not say so: the app itself sees plain http.
+    behind_proxy = {"base_url": "http://localhost"}
     responses = [
-        client.get("/apply?lang=en"),  # session (CSRF) and language cookies
-        client.get(f"/kiosk?k={KIOSK_TOKEN}"),  # the kiosk's own cookie
-        client.get("/static/css/site.css"),
+        client.get("/apply?lang=en", **behind_proxy),  # session (CSRF), language
+        client.get(f"/kiosk?k={KIOSK_TOKEN}", **behind_proxy),  # the kiosk's cookie
+        client.get("/static/css/site.css", **behind_proxy),
     ]
     cookies = [c for r in responses for c in r.headers.getlist("Set-Cookie")]
     assert {c.split("=", 1)[0] for c in cookies} >= {"session", "lang", "kiosk_token"}
