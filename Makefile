@@ -10,8 +10,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 # Two workers: the CI machine has two cores (see the measurements in the report).
 PYTEST_WORKERS ?= 2
-# Lint only what exists: bench/ appears once bench/run.py is committed.
-LINT_PATHS := $(wildcard kiosk tests bench wsgi.py)
+LINT_PATHS := kiosk tests bench wsgi.py
 
 # Stamps record that an install step finished, so it reruns only when its inputs
 # change (a half-finished pip install leaves no stamp and is retried).

@@ -4,7 +4,8 @@ import statistics
 import types
 from dataclasses import dataclass
 
-from bench import load, pages
+from bench import dataset, load, pages
+from kiosk import queue
 
 LABEL = "X-Bench-Label"
 
@@ -19,7 +20,7 @@ class Scenario:
 
 def build(numbers, niks, cursor):
     """The GET scenarios, in the order they run."""
-    staff_pages = [f"/staff?after={cursor}"] if cursor else []
+    staff_pages = [f"/staff?after={cursor}"]
     return [
         # Not a budget: the floor every app page stands on (Flask, the app's
         # request hooks and one database round-trip), to tell page cost from it.
@@ -171,18 +172,12 @@ def row(scenario, result, baseline_rps):
     }
 
 
-def staff_cursor(database_path, page, page_size):
+def staff_cursor(database_path, page):
     """The keyset cursor that opens `page` (rows newest first), as the queue makes
     it, and the page it really is (a small smoke-test table has fewer pages)."""
-    try:
-        from kiosk import queue
-    except ImportError:
-        return None, None
-    from bench import dataset
-
-    offset = (page - 1) * page_size - 1
+    offset = (page - 1) * queue.PAGE_SIZE - 1
     created_at, row_id, really = dataset.keyset_boundary(
-        database_path, offset, page_size
+        database_path, offset, queue.PAGE_SIZE
     )
     cursor = queue.cursor_of(types.SimpleNamespace(created_at=created_at, id=row_id))
     return cursor, really

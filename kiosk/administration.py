@@ -11,9 +11,8 @@ import peewee as pw
 from . import accounts, audit, auth
 from .accounts import AccountError
 from .db import db
+from .kiosk_mode import PAPER_WIDTHS
 from .models import DocumentType, KioskDevice, OfficeSettings, StaffMember, Submission
-
-PAPER_WIDTHS = (58, 80)
 
 
 def _active_admins_other_than(member):

@@ -94,10 +94,6 @@ def _record_failure(member):
     return StaffMember.get_by_id(member.id)
 
 
-def _is_locked(member, now=None):
-    return member.locked_until is not None and member.locked_until > (now or utcnow())
-
-
 def attempt_sign_in(username, password):
     """Check a username and password; count failures and lock as needed."""
     username = (username or "").strip().lower()[:64]
@@ -106,11 +102,11 @@ def attempt_sign_in(username, password):
     )
     if member is None:
         return _unknown_attempt(username, password)
-    if _is_locked(member):
+    if member.is_locked:
         return Attempt(LOCKED)
     if not accounts.password_matches(member, password):
         member = _record_failure(member)
-        return Attempt(LOCKED if _is_locked(member) else WRONG)
+        return Attempt(LOCKED if member.is_locked else WRONG)
     StaffMember.update(
         failed_logins=0, locked_until=None, last_login_at=utcnow()
     ).where(StaffMember.id == member.id).execute()
@@ -148,10 +144,7 @@ def end_sessions(member):
 
 def idle_seconds():
     """How long a session may sit unused before it ends."""
-    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    if isinstance(lifetime, dt.timedelta):
-        return int(lifetime.total_seconds())
-    return int(lifetime)
+    return int(current_app.permanent_session_lifetime.total_seconds())
 
 
 def load_staff():

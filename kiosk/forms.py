@@ -1,5 +1,7 @@
 """The application form, shared by the web, the kiosk and staff intake."""
 
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -123,6 +125,11 @@ class ApplicationForm(FlaskForm):
     def validate_consent(self, field):
         if not field.data:
             raise ValidationError(MESSAGES["consent_missing"])
+
+    def ensure_token(self):
+        """Give a newly shown form its one-time token (kept when sent back)."""
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(24)
 
     @property
     def chosen_type(self):

@@ -80,8 +80,6 @@ def progress(step):
 
 def carried_fields(step):
     """Answers kept in hidden fields on `step`'s screen (all but the one asked)."""
-    if step == "check":
-        return [name for name in FIELD_ORDER if name != "consent"]
     return [name for name in FIELD_ORDER if name not in (step, "consent")]
 
 

@@ -40,12 +40,13 @@ def _read_only(path):
     return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _copy(source, target):
+def _copy(source, target, checked):
     """Copy database `source` into a new owner-only file `target`, atomically.
 
     The copy is written beside the target and linked into place only when
     complete and synced, so a crash never leaves a half-written file under the
-    final name.
+    final name. With `checked`, a copy that fails check_backup never gets the
+    name, and the number of requests it holds is returned (else the target).
     """
     target = Path(target)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -64,12 +65,12 @@ def _copy(source, target):
             # A self-contained file: no -wal or -shm companion to forget.
             copy.execute("PRAGMA journal_mode = DELETE")
         _fsync(partial)
-        check_backup(partial)  # a copy that fails the check never gets the name
+        count = check_backup(partial) if checked else None
         _name_without_replacing(partial, target)
         _fsync(target.parent)
     finally:
         partial.unlink(missing_ok=True)
-    return target
+    return count if checked else target
 
 
 def _name_without_replacing(partial, target):
@@ -108,8 +109,7 @@ def backup_sqlite(source, target):
     if target.exists():
         raise MaintenanceError(f"{target} exists already; choose a new file name.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    _copy(source, target)
-    return check_backup(target)
+    return _copy(source, target, checked=True)
 
 
 def check_backup(path):
@@ -156,21 +156,24 @@ def _missing_schema(conn):
     return missing
 
 
-def restore_sqlite(source, target):
+def restore_sqlite(source, target, count=None):
     """Replace the live database's content with a checked backup.
 
-    The current content is first saved beside the live file, so a restore of
-    the wrong backup can itself be undone. Returns (requests restored, that
-    saved copy or None).
+    `count` is what check_backup said of `source`, if the caller has checked it
+    already. The current content is first saved beside the live file (as it is,
+    damaged or not), so a restore of the wrong backup can itself be undone.
+    Returns (requests restored, that saved copy or None).
     """
     source, target = Path(source).resolve(), Path(target).resolve()
     if source == target:
         raise MaintenanceError("That is the live database itself; choose a backup.")
-    count = check_backup(source)
+    if count is None:
+        count = check_backup(source)
     saved = None
     if target.exists() and target.stat().st_size > 0:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        saved = _copy(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
+        before = target.with_name(f"{target.name}.before-restore-{stamp}")
+        saved = _copy(target, before, checked=False)
     with (
         closing(_read_only(source)) as backup,
         closing(sqlite3.connect(target, timeout=30)) as live,
@@ -205,10 +208,9 @@ def purge_personal_data(now=None):
         & Submission.purged_at.is_null()
         & pw.fn.EXISTS(finished_long_ago)
     )
+    # Old values' bytes are zeroed, not left in free space: every connection
+    # has secure_delete on (db.SQLITE_PRAGMAS).
     is_sqlite = isinstance(db.obj, pw.SqliteDatabase)
-    if is_sqlite:
-        # Zero the old values' bytes instead of leaving them in free space.
-        db.execute_sql("PRAGMA secure_delete = ON")
     purged = 0
     while True:
         with db.atomic():
@@ -265,7 +267,7 @@ def restore_command(path, yes):
             "Stop the app servers first.",
             abort=True,
         )
-    count, saved = restore_sqlite(path, live)
+    count, saved = restore_sqlite(path, live, count)
     if saved:
         click.echo(f"The previous content was saved to {saved}.")
     click.echo(f"Restored {count} requests from {path}.")

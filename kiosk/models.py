@@ -96,6 +96,11 @@ class StaffMember(BaseModel):
     def is_admin(self):
         return self.role == "admin"
 
+    @property
+    def is_locked(self):
+        """Locked out after too many wrong passwords, until locked_until."""
+        return self.locked_until is not None and self.locked_until > utcnow()
+
 
 class KioskDevice(BaseModel):
     """A registered touchscreen kiosk, identified by the token in its start URL."""
@@ -166,9 +171,8 @@ class Submission(BaseModel):
     def display_number(self):
         return tracking.display(self.number)
 
-    @property
-    def is_overdue(self):
-        today = utcnow().date()
+    def is_overdue(self, today):
+        """Past its expected date and not finished; `today` is the office's date."""
         return self.status not in workflow.FINAL and self.due_date < today
 
     def timeline(self):

@@ -70,7 +70,8 @@ def outcome_message(outcome):
 def fragment_or_page(
     page_template, fragment_template, status=200, headers=None, **context
 ):
-    """Like render_page_or_fragment, with a status code and extra headers."""
+    """The full page, or its fragment for an htmx swap (Vary set), with a status
+    code and extra headers."""
     template = fragment_template if wants_fragment() else page_template
     response_headers = {"Vary": "HX-Request", **(headers or {})}
     return render_template(template, **context), status, response_headers

@@ -12,7 +12,7 @@ from ..admin_forms import (
     StaffEditForm,
 )
 from ..i18n import lazy_gettext as _l
-from ..models import DocumentType, StaffMember, utcnow
+from ..models import DocumentType, StaffMember
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
@@ -67,7 +67,7 @@ def staff_list():
     )
     return (
         render_template(
-            "staff/admin/staff_list.html", form=form, members=members, now=utcnow()
+            "staff/admin/staff_list.html", form=form, members=members
         ),
         status,
     )
@@ -87,7 +87,7 @@ def _member_page(member, edit_form, password_form, status=200):
             member=member,
             form=edit_form,
             password_form=password_form,
-            locked=member.locked_until is not None and member.locked_until > utcnow(),
+            locked=member.is_locked,
         ),
         status,
     )

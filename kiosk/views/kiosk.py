@@ -4,8 +4,6 @@ Only browsers of registered kiosks (kiosk/devices.py) get these screens; the
 forms, validation and lookups are the public site's, only the layout differs.
 """
 
-import secrets
-
 import peewee as pw
 from flask import (
     Blueprint,
@@ -44,10 +42,8 @@ def registered_kiosks_only():
 
 @bp.context_processor
 def kiosk_context():
-    device = g.get("kiosk_device")
     return {
-        "kiosk_device": device,
-        "paper_width": kiosk_mode.paper_width(device),
+        "paper_width": kiosk_mode.paper_width(g.get("kiosk_device")),
         "reset_url": kiosk_mode.reset_url(),
         "default_locale": DEFAULT_LOCALE,
     }
@@ -72,7 +68,6 @@ def apply():
     """One question per screen, then check the answers, consent and send."""
     form = ApplicationForm(locale=current_locale())
     if request.method == "GET":
-        form.form_token.data = secrets.token_urlsafe(24)
         form.language.data = current_locale()
         return _screen(form, kiosk_mode.FIRST_STEP)
 
@@ -118,8 +113,7 @@ def _send(form):
 
 
 def _screen(form, step, returning=False, status=200, not_sent=False):
-    if not form.form_token.data:
-        form.form_token.data = secrets.token_urlsafe(24)
+    form.ensure_token()
     if step in kiosk_mode.CHOICE_STEPS:
         template = "kiosk/apply_choice.html"
     elif step in kiosk_mode.TEXT_STEPS:

@@ -1,7 +1,5 @@
 """Public pages: home, apply, tracking, receipt, QR codes, health."""
 
-import secrets
-
 from flask import (
     Blueprint,
     current_app,
@@ -81,8 +79,7 @@ def apply():
 
 
 def _form_page(form, via_kiosk, status=200):
-    if not form.form_token.data:
-        form.form_token.data = secrets.token_urlsafe(24)
+    form.ensure_token()
     return (
         render_template("public/apply.html", form=form, via_kiosk=via_kiosk),
         status,

@@ -1,6 +1,5 @@
 """Recording requests that reached the office by counter, WhatsApp, SMS or village."""
 
-import secrets
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
@@ -23,8 +22,7 @@ SKIP_FIELDS = ("form_token", "csrf_token")
 
 
 def _form_page(form, status=200):
-    if not form.form_token.data:
-        form.form_token.data = secrets.token_urlsafe(24)
+    form.ensure_token()
     return render_template("staff/intake.html", form=form), status
 
 
