@@ -66,11 +66,14 @@ def _check_state(page, state, lang):
     if state.swapped:
         a11y.wait_for_htmx(page)
         if "body" in a11y.focus_after_swaps(page):
-            problems.append("focus on <body> between htmx's swap and settle")
+            problems.append("focus on <body> just after an htmx swap")
+        if a11y.swaps_not_live(page):
+            problems.append("new content ignores input for a while after an htmx swap")
         if a11y.focus_on_body(page):
             problems.append("focus left on <body> after the update")
     else:
         a11y.focus_after_swaps(page)  # forget swaps made on the way here
+        a11y.swaps_not_live(page)
     checked_media = set()
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})

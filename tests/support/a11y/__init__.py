@@ -18,6 +18,7 @@ from .checks import (
     motion_problems,
     open_context,
     prepare,
+    swaps_not_live,
     text_zoom_problems,
     wait_for_htmx,
     wait_until,
@@ -37,5 +38,5 @@ __all__ = [
     "axe_problems", "catalogue", "colour_alone_problems", "focus_after_swaps",
     "focus_on_body", "focus_problems", "get_page_rules", "kiosk_target_problems",
     "make_site", "media_matches", "motion_problems", "open_context", "prepare",
-    "states_for", "text_zoom_problems", "wait_for_htmx", "wait_until",
+    "states_for", "swaps_not_live", "text_zoom_problems", "wait_for_htmx", "wait_until",
 ]  # fmt: skip

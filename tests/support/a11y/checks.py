@@ -13,8 +13,8 @@ from .servers import ADMIN, BROWSER_LOCALES, KIOSK_MIN_TARGET, PASSWORD, SIZES
 # -- browser contexts -----------------------------------------------------------
 
 
-# Where the focus is just after each htmx swap, before htmx settles the new
-# content 20 ms later: a script that moves the focus only at settle time
+# Where the focus is just after each htmx swap, once the browser is free
+# again: a script that moves the focus only later (a timer, a settle delay)
 # leaves it on <body> in between, and a screen reader may announce that.
 # (An init script runs before the page's own scripts, outside its CSP.)
 SWAP_FOCUS_RECORDER = """
@@ -23,6 +23,10 @@ document.addEventListener('htmx:afterSwap', function () {
     var active = document.activeElement;
     (window.__a11ySwapFocus = window.__a11ySwapFocus || []).push(
       !active || active === document.body ? 'body' : active.tagName.toLowerCase());
+    // htmx marks new content .htmx-added until it has wired up its controls.
+    if (document.querySelector('.htmx-added')) {
+      window.__a11ySwapNotLive = (window.__a11ySwapNotLive || 0) + 1;
+    }
   }, 0);
 });
 """
@@ -45,6 +49,14 @@ def focus_after_swaps(page):
     return page.evaluate(
         "(() => { const seen = window.__a11ySwapFocus || [];"
         " window.__a11ySwapFocus = []; return seen; })()"
+    )
+
+
+def swaps_not_live(page):
+    """How many swaps since the last call left controls dead once the browser was free."""
+    return page.evaluate(
+        "(() => { const count = window.__a11ySwapNotLive || 0;"
+        " window.__a11ySwapNotLive = 0; return count; })()"
     )
 
 
