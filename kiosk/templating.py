@@ -29,13 +29,39 @@ def requirements_swap(document_types):
     return response
 
 
+# Forms whose page, shown after a POST, can be shown again in the other
+# language by sending the same answers back with step=check (which shows them,
+# never stores them). No other form is sent again: a sign-in, a password.
+RESENDABLE_FORMS = frozenset({"public.apply", "staff_intake.new"})
+
+
 def language_url(locale):
-    """The current page in another language (GET pages only; others go home)."""
-    if request.method != "GET" or request.endpoint is None:
+    """The current page in another language.
+
+    A page shown after a POST is fetched again by GET where its address serves
+    GET; a form in RESENDABLE_FORMS is posted again (see resent_answers);
+    anything else goes to the home page.
+    """
+    rule = request.url_rule
+    if rule is None or (
+        request.method != "GET"
+        and "GET" not in rule.methods
+        and request.endpoint not in RESENDABLE_FORMS
+    ):
         return url_for("public.home", lang=locale)
     args = request.args.to_dict()
     args["lang"] = locale
     return quote(request.path) + "?" + urlencode(args)
+
+
+def resent_answers():
+    """The fields a language switch posts to show this POSTed form again with
+    the resident's answers, or None when the page is switched by a link."""
+    if request.method != "POST" or request.endpoint not in RESENDABLE_FORMS:
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True) if name != "step"]
+    step = "edit" if request.form.get("step") == "edit" else "check"
+    return [*fields, ("step", step)]
 
 
 def public_url(endpoint, **values):
@@ -78,7 +104,10 @@ def init_app(app):
         tracking=tracking.display,
     )
     app.jinja_env.globals.update(
-        language_url=language_url, public_url=public_url, qr_image_url=qr_image_url
+        language_url=language_url,
+        public_url=public_url,
+        qr_image_url=qr_image_url,
+        resent_answers=resent_answers,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,9 +4,11 @@ import re
 import threading
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from kiosk.models import StatusEvent, Submission
 from tests.support.factories import FORM
+from tests.support.pages import language_forms
 
 
 def _check(client, **changes):
@@ -111,6 +113,48 @@ def test_change_answers_returns_to_the_filled_form(client):
     assert response.status_code == 200
     assert 'value="Siti Rahma"' in response.text
     assert "field-error" not in response.text
+
+
+def _switch_language(client, page, lang):
+    """Send the language switch's form, as the resident's browser would."""
+    action, fields = language_forms(page)[lang]
+    return client.post(action, data=MultiDict(fields))
+
+
+def test_switching_language_on_the_check_page_keeps_the_answers(client):
+    response = _switch_language(client, _check(client).text, "id")
+    assert response.status_code == 200
+    assert '<html lang="id">' in response.text
+    assert "Periksa jawaban Anda sebelum mengirim" in response.text
+    assert "Siti Rahma" in response.text
+    assert "+6281234567890" in response.text
+    assert Submission.select().count() == 0
+
+
+def test_switching_language_on_a_form_with_errors_keeps_what_was_typed(client):
+    response = _switch_language(client, _check(client, nik="1234").text, "id")
+    assert response.status_code == 400
+    assert "NIK harus tepat 16 angka." in response.text
+    assert 'value="1234"' in response.text
+    assert 'value="Siti Rahma"' in response.text
+
+
+def test_switching_language_while_changing_answers_keeps_the_form(client):
+    page = client.post("/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20)).text
+    response = _switch_language(client, page, "id")
+    assert response.status_code == 200
+    assert "Ajukan permohonan dokumen" in response.text
+    assert 'value="Siti Rahma"' in response.text
+    assert "field-error" not in response.text
+
+
+def test_switching_language_after_a_refused_send_sends_nothing(client):
+    page = _confirm(client, nik="1234").text
+    action, fields = language_forms(page)["id"]
+    assert ("step", "check") in fields
+    assert ("step", "confirm") not in fields
+    _switch_language(client, page, "id")
+    assert Submission.select().count() == 0
 
 
 def test_confirming_stores_the_request_and_shows_the_receipt(client):

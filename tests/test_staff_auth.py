@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     PASSWORD,
     csrf_token_from,
@@ -128,6 +129,17 @@ def test_wrong_password_is_counted_and_says_nothing_about_the_username(app, clie
     assert WRONG in wrong_password.get_data(as_text=True)
     assert WRONG in unknown_user.get_data(as_text=True)
     assert type(member).get_by_id(member.id).failed_logins == 1
+
+
+def test_language_switch_after_a_refused_sign_in_sends_no_password(app, client):
+    make_staff("clerk")
+    response = client.post(
+        "/staff/login?lang=en", data={"username": "clerk", "password": "Kata-Sandi-91"}
+    )
+    page = response.get_data(as_text=True)
+    assert "Kata-Sandi-91" not in page
+    assert not language_forms(page)
+    assert 'href="/staff/login?lang=id"' in page
 
 
 def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(app, client):

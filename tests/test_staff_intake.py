@@ -4,8 +4,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from kiosk.models import StatusEvent, Submission
+from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401
     application_fields,
     fast_passwords,
@@ -65,6 +67,22 @@ def test_intake_uses_the_same_checks_as_apply(app, clerk):
     assert "The NIK must be exactly 16 digits." in html
     assert re.search(r"Enter the applicant(&#39;|')s full name\.", html)
     assert "Choose the district (kecamatan)." in html
+    assert Submission.select().count() == 0
+
+
+def test_switching_language_keeps_the_clerks_answers_and_records_nothing(app, clerk):
+    page = record(clerk, channel="whatsapp", nik="1234").get_data(as_text=True)
+    action, fields = language_forms(page)["id"]
+    response = clerk.post(action, data=MultiDict(fields))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "NIK harus tepat 16 angka." in html
+    assert 'value="1234"' in html
+    assert re.search(r'value="whatsapp"[^>]*checked', html)
+    # Valid answers shown again in the other language are not recorded either.
+    shown = clerk.post("/staff/new?lang=id", data=application_fields(channel="counter", step="check"))
+    assert shown.status_code == 200
+    assert "Catat permohonan" in shown.get_data(as_text=True)
     assert Submission.select().count() == 0
 
 

@@ -46,6 +46,8 @@ def new():
         )
     if not form.validate():
         return _form_page(form, 400)
+    if request.form.get("step") == "check":  # shown again (another language), not stored
+        return _form_page(form)
     submission = submissions.create(
         form.cleaned(),
         channel=form.channel.data,

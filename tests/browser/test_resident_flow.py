@@ -33,6 +33,12 @@ def test_apply_on_a_phone_then_track_by_qr_in_indonesian_and_english(
 
     page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()
     assert "+6281234567890" in page.content()
+    # Switching language here sends the answers back: none is lost.
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Check your answers before sending").wait_for()
+    assert "+6281234567890" in page.content()
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()
     page.get_by_role("button", name="Kirim permohonan").click()
 
     page.get_by_role("heading", name="Permohonan terkirim").wait_for()

@@ -58,6 +58,33 @@ def facts(html):
     return parser
 
 
+class LanguageForms(HTMLParser):
+    """The language switch's forms: {language: (action, [(name, value), ...])}."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._current = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and "language-form" in attributes.get("class", ""):
+            self._current = (attributes["action"], [])
+        elif tag == "input" and self._current is not None:
+            self._current[1].append((attributes["name"], attributes.get("value") or ""))
+        elif tag == "button" and self._current is not None:
+            self.forms[attributes["lang"]] = self._current
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def language_forms(html):
+    parser = LanguageForms()
+    parser.feed(html)
+    return parser.forms
+
+
 def check_title_lang_and_ids(html, lang, where):
     """Assert the page has a title, says its language and repeats no id."""
     page = facts(html)
