@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kiosk import submissions
+from kiosk import submissions, tracking
 from kiosk.models import StatusEvent, Submission
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
@@ -31,7 +31,8 @@ def bulk(client, selected, target, htmx=False, filters="", **notes):
         "filters": filters,
     }
     headers = htmx_headers("queue") if htmx else {}
-    return client.post("/staff/bulk", data=data, headers=headers)
+    # Without htmx a change redirects to the list, which shows the results.
+    return client.post("/staff/bulk", data=data, headers=headers, follow_redirects=True)
 
 
 def result_rows(html):
@@ -128,6 +129,24 @@ def test_bulk_result_fragment_keeps_the_list_filtered_and_full_page_without_htmx
     page = bulk(clerk, ticked(web), "verifying", filters="channel=web")
     assert page.get_data(as_text=True).startswith("<!doctype html>")
     assert "1 of 1 request changed." in page.get_data(as_text=True)
+
+
+def test_bulk_without_htmx_lands_on_the_list_so_a_reload_sends_nothing(app, clerk):
+    first, second = make_submission(channel="sms"), make_submission(channel="sms")
+    sent = clerk.post(
+        "/staff/bulk",
+        data={"selected": ticked(first), "target": "verifying", "filters": "channel=sms&order=newest"},
+    )
+    assert sent.status_code == 303
+    assert sent.headers["Location"] == "/staff?channel=sms&order=newest#bulk-result-heading"
+    shown = clerk.get(sent.headers["Location"]).get_data(as_text=True)
+    assert result_rows(shown) == [("result-ok", tracking.display(first.number))]
+    assert f'value="{second.number}:{second.version}"' in shown  # the filtered list
+    # Reloading the address shows the list alone and moves nothing again.
+    again = clerk.get(sent.headers["Location"])
+    assert again.status_code == 200
+    assert 'class="bulk-result"' not in again.get_data(as_text=True)
+    assert StatusEvent.select().where(StatusEvent.to_status == "verifying").count() == 1
 
 
 def test_bulk_is_limited_to_a_hundred_requests(app, clerk):

@@ -1,8 +1,18 @@
 """Staff console: work queue, scan box, request detail, status changes, bulk."""
 
+from dataclasses import astuple
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
@@ -48,10 +58,14 @@ def _queue_context(args, bulk_form=None, outcomes=None):
     }
 
 
+# A bulk change's results, kept for the page it redirects to (without JavaScript).
+BULK_OUTCOMES = "bulk_outcomes"
+
+
 @bp.get("")
 def queue_page():
     """The work queue: counts, filters, search, keyset pages and bulk changes."""
-    context = _queue_context(request.args)
+    context = _queue_context(request.args, outcomes=_kept_bulk_outcomes())
     cursor = {k: request.args[k] for k in ("after", "before") if request.args.get(k)}
     canonical = url_for("staff.queue_page", **context["filters"].as_args(), **cursor)
     return fragment_or_page(
@@ -80,10 +94,24 @@ def bulk_move():
         form, status = BulkForm(formdata=None, filters=form.filters.data), 200
     # The list is shown again as the clerk had filtered it.
     args = MultiDict(parse_qsl(form.filters.data or "")[:40])
+    if outcomes is not None and not wants_fragment():
+        # A whole page goes to the list's own address, so that reloading it
+        # shows the list instead of sending the change again.
+        session[BULK_OUTCOMES] = [astuple(outcome) for outcome in outcomes]
+        query = urlencode(list(args.items(multi=True)))
+        target = url_for("staff.queue_page") + (f"?{query}" if query else "")
+        return redirect(target + "#bulk-result-heading", 303)
     context = _queue_context(args, bulk_form=form, outcomes=outcomes)
     return fragment_or_page(
         "staff/queue.html", "partials/staff_queue.html", status, **context
     )
+
+
+def _kept_bulk_outcomes():
+    """The results a bulk change redirected here with, shown once."""
+    if BULK_OUTCOMES not in session:  # (a pop would rewrite the cookie every time)
+        return None
+    return [bulk.Outcome(*row) for row in session.pop(BULK_OUTCOMES)] or None
 
 
 @bp.get("/scan")
