@@ -5,6 +5,7 @@ The list of pages comes from the route map, so a new page cannot escape.
 
 import pytest
 
+from kiosk.seed import OFFICE
 from tests.support.factories import make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 
@@ -68,3 +69,10 @@ def test_error_pages_are_translated(client):
     assert "Halaman tidak ditemukan" in response.text
     english = client.get("/no-such-page?lang=en")
     assert "Page not found" in english.text
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/static/no-such-file.css"])
+def test_error_pages_name_the_office(client, path):
+    page = facts(client.get(f"{path}?lang=id").text)
+    assert page.title == "Halaman tidak ditemukan – " + OFFICE["office_name"]
+    assert OFFICE["office_name"] in page.visible_text

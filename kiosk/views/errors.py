@@ -3,9 +3,10 @@
 import math
 import time
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from peewee import PeeweeException
 from werkzeug.exceptions import (
     BadHost,
     HTTPException,
@@ -15,6 +16,7 @@ from werkzeug.exceptions import (
 
 from .. import qr
 from ..i18n import lazy_gettext as _l
+from ..models import OfficeSettings
 from ..security import limiter
 
 TITLES = {
@@ -96,11 +98,22 @@ def _render(status, message=None, headers=()):
         code = API_CODES.get(status, "error")
         body = jsonify(error={"code": code, "status": status, "message": message})
         return body, status, list(headers)
+    if request.endpoint == "static" and g.get("office") is None:
+        _load_office_for_static_error()
     html = render_template(
         "errors/error.html", status=status, title=TITLES[page], message=message,
         hint=hint,
     )  # fmt: skip
     return html, status, list(headers)
+
+
+def _load_office_for_static_error():
+    """The office's name for a missing file's page (file requests skip loading
+    it); without a database the page is shown without it."""
+    try:
+        g.office = OfficeSettings.current()
+    except PeeweeException:
+        pass
 
 
 def handle_http_error(error):
