@@ -2,11 +2,13 @@
 
 import secrets
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from . import validation
+from .i18n import LANGUAGE_NAMES
 from .i18n import lazy_gettext as _l
 from .models import LANGUAGES, DocumentType, OfficeSettings
 
@@ -147,6 +149,36 @@ class ApplicationForm(FlaskForm):
         # From the class: WTForms calls extra validators as validator(form, field).
         extra = getattr(type(self), f"validate_{name}", None)
         return field.validate(self, [extra] if extra else [])
+
+    def answer_rows(self, locale):
+        """(field name, label, answer in words) for "check your answers"."""
+        chosen = self.chosen_type
+        return [
+            (
+                "document_type",
+                gettext("Document"),
+                chosen.name(locale) if chosen else "",
+            ),
+            (
+                "applicant_name",
+                self.applicant_name.label.text,
+                self.applicant_name.data,
+            ),
+            ("nik", self.nik.label.text, self.nik.data),
+            (
+                "phone",
+                gettext("Phone or WhatsApp number"),
+                self.phone.data or gettext("Not given"),
+            ),
+            ("kecamatan", self.kecamatan.label.text, self.kecamatan.data),
+            ("nagari", self.nagari.label.text, self.nagari.data),
+            ("note", gettext("Note for the office"), self.note.data or gettext("None")),
+            (
+                "language",
+                gettext("Language for messages"),
+                LANGUAGE_NAMES.get(self.language.data, ""),
+            ),
+        ]
 
     def cleaned(self):
         """The validated values, ready for submissions.create()."""
