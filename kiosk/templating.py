@@ -59,6 +59,8 @@ def resent_answers():
     the resident's answers, or None when the page is switched by a link."""
     if request.method != "POST" or request.endpoint not in RESENDABLE_FORMS:
         return None
+    if g.get("error_page"):  # what was sent may be what failed (too large, say)
+        return None
     fields = [(name, value) for name, value in request.form.items(multi=True) if name != "step"]
     step = "edit" if request.form.get("step") == "edit" else "check"
     return [*fields, ("step", step)]

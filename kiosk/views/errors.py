@@ -98,6 +98,7 @@ def _render(status, message=None, headers=()):
         code = API_CODES.get(status, "error")
         body = jsonify(error={"code": code, "status": status, "message": message})
         return body, status, list(headers)
+    g.error_page = True
     if request.endpoint == "static" and g.get("office") is None:
         _load_office_for_static_error()
     html = render_template(
