@@ -67,6 +67,10 @@ def lazy_gettext(message, **values):
 
 _l = lazy_gettext
 
+# Each language named in the reader's language, inside a sentence
+# ("a message in English"); LANGUAGE_NAMES are the names for choosing one.
+LANGUAGES_IN_TEXT = {"id": _l("Indonesian"), "en": _l("English")}
+
 STATUS_LABELS = {
     workflow.SUBMITTED: _l("Received"),
     workflow.VERIFYING: _l("Being checked"),
@@ -225,4 +229,5 @@ def init_app(app):
         STATUS_LABELS=STATUS_LABELS,
         CHANNEL_LABELS=CHANNEL_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGES_IN_TEXT=LANGUAGES_IN_TEXT,
     )
