@@ -193,3 +193,19 @@ def test_staff_list_shows_roles_and_state(app, admin):
     page = admin.get("/staff/admin/staff").get_data(as_text=True)
     assert "Switched off" in page and "Administrator" in page
     assert admin.get("/staff/admin/staff/999").status_code == 404
+
+
+@pytest.mark.parametrize("number", [2**31, 10**25])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/staff/admin/staff/{}"),
+        ("post", "/staff/admin/staff/{}/password"),
+        ("post", "/staff/admin/staff/{}/unlock"),
+        ("get", "/staff/admin/types/{}"),
+        ("post", "/staff/admin/kiosks/{}/active"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_no_page(app, admin, method, path, number):
+    response = getattr(admin, method)(path.format(number))
+    assert response.status_code == 404
