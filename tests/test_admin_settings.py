@@ -329,3 +329,13 @@ def test_changes_show_at_once_while_each_process_keeps_its_settings(make_app):
     )
     assert response.status_code == 303
     assert "Jalan Prof. M. Yamin 9" in resident.get("/").get_data(as_text=True)
+
+
+def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(app, admin):
+    kk = DocumentType.get(DocumentType.code == "KK")
+    assert kk.position == 0
+    page = admin.get(f"/staff/admin/types/{kk.id}").get_data(as_text=True)
+    assert re.search(r'name="position"[^>]*value="0"', page)
+    refused = admin.post(f"/staff/admin/types/{kk.id}", data=type_form(service_days="abc"))
+    assert refused.status_code == 400
+    assert re.search(r'name="service_days"[^>]*value="abc"', refused.get_data(as_text=True))
