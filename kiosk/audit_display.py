@@ -68,6 +68,7 @@ SEARCH_KIND_LABELS = {
     search.SEARCH_PHONE: _l("by phone number"),
     search.SEARCH_NAME: _l("by name"),
     search.SEARCH_NUMBER_OR_NAME: _l("by tracking number or name"),
+    search.SEARCH_UNUSABLE: _l("text that could not be searched"),
 }
 ORDER_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first")}
 VALUE_LABELS = {

@@ -20,6 +20,7 @@ from .search import (
     SEARCH_NUMBER,
     SEARCH_NUMBER_OR_NAME,
     SEARCH_PHONE,
+    SEARCH_UNUSABLE,
     read_search,
 )
 
@@ -94,9 +95,11 @@ class Filters:
     def for_audit(self):
         """The filters as the audit trail keeps them: the kind of search, never
         its text, since a NIK or name must not outlive the request's retention."""
-        details = self.as_args(q="")
+        details = self.as_args(q="", overdue=False)
+        if self.overdue:
+            details["overdue"] = True  # shown as Yes
         if self.q:
-            details["search"] = self.search.kind or "not understood"
+            details["search"] = self.search.kind or SEARCH_UNUSABLE
         return details
 
     @property

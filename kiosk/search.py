@@ -16,6 +16,8 @@ SEARCH_NUMBER_OR_NAME = "number_or_name"
 # Why a search text could not be used.
 SEARCH_TOO_SHORT = "too_short"
 SEARCH_DIGITS = "digits"
+# How the audit trail records a search text that could not be used.
+SEARCH_UNUSABLE = "unusable"
 
 _DIGITS_ONLY = re.compile(r"^[\d\s+().-]+$")
 

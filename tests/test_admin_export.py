@@ -53,6 +53,13 @@ def test_the_audit_trail_keeps_the_kind_of_search_not_its_text(app, admin):
     assert any('"nik"' in d for d in details) and any('"name"' in d for d in details)
 
 
+def test_the_audit_trail_reads_an_export_in_words(app, admin):
+    admin.get("/staff/admin/export.csv", query_string={"q": "9" * 100, "overdue": "1"})
+    page = admin.get("/staff/admin/audit?lang=id").get_data(as_text=True)
+    assert "Cari: teks yang tidak dapat dicari" in " ".join(page.split())
+    assert "Hanya permohonan yang terlambat: Ya" in " ".join(page.split())
+
+
 def test_export_neutralises_cells_that_spreadsheets_would_run(app, admin):
     make_submission(name="Ana", nagari='=HYPERLINK("http://evil")')
     rows = read_csv(admin.get("/staff/admin/export.csv"))
