@@ -87,8 +87,11 @@ def reset_password(actor, member, password):
 
 
 def unlock(actor, member):
-    """Lift a lock-out before its 15 minutes are over."""
+    """Lift a lock-out before its 15 minutes are over (nothing to record if
+    it has already ended, say from a page loaded earlier)."""
     with db.atomic():
+        if not StaffMember.get_by_id(member.id).is_locked:
+            return
         StaffMember.update(failed_logins=0, locked_until=None).where(
             StaffMember.id == member.id
         ).execute()

@@ -132,8 +132,12 @@ def test_the_last_active_admin_cannot_be_removed(app, admin):
     assert member("boss").role == "admin" and member("boss").active
     # With a second admin, the first may step down.
     make_staff("second", role="admin")
-    assert edit(admin, "boss", role="staff").status_code == 303
+    stepped_down = edit(admin, "boss", role="staff")
+    assert stepped_down.status_code == 303
     assert member("boss").role == "staff"
+    # Off to the queue with the news, not to an admin page now closed to them.
+    assert stepped_down.headers["Location"] == "/staff"
+    assert "Changes to boss saved." in admin.get("/staff").get_data(as_text=True)
     # A deactivated admin does not count.
     StaffMember.update(active=False).where(StaffMember.username == "boss").execute()
     third = staff_client(app, "third", role="admin")
@@ -184,6 +188,9 @@ def test_unlock_lifts_a_lock_out(app, admin):
     assert response.status_code == 303
     assert member("rina").locked_until is None
     assert sign_in(english(app.test_client()), "rina").status_code == 303
+    assert len(events("staff.unlock")) == 1
+    # Sent again from the same page: nothing left to lift, nothing recorded.
+    admin.post(f"/staff/admin/staff/{member('rina').id}/unlock")
     assert len(events("staff.unlock")) == 1
 
 

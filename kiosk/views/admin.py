@@ -115,6 +115,9 @@ def staff_edit(member_id):
                     gettext("Changes to %(name)s saved.", name=member.username),
                     "success",
                 )
+                if member.id == g.staff.id and form.role.data != "admin":
+                    # No longer an administrator: this page is closed to them now.
+                    return redirect(url_for("staff.queue_page"), 303)
                 return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
         return _member_page(member, form, PasswordResetForm(formdata=None), 400)
     return _member_page(member, form, PasswordResetForm(formdata=None))
