@@ -5,6 +5,7 @@ import re
 import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import validation
 from .db import db
 from .models import ROLES, StaffMember
 
@@ -51,7 +52,7 @@ def create_staff(username, password, *, role="staff", display_name=None):
         with db.atomic():
             return StaffMember.create(
                 username=username,
-                display_name=(display_name or username).strip()[:120],
+                display_name=(validation.clean_text(display_name) or username)[:120],
                 password_hash=hash_password(password),
                 role=role,
             )

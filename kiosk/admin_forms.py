@@ -93,6 +93,7 @@ class StaffCreateForm(PasswordMixin, FlaskForm):
     )
     display_name = StringField(
         _l("Name shown to colleagues"),
+        filters=[validation.clean_text],
         validators=[DataRequired(REQUIRED), _at_most(120)],
     )
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, default="staff")
@@ -101,6 +102,7 @@ class StaffCreateForm(PasswordMixin, FlaskForm):
 class StaffEditForm(FlaskForm):
     display_name = StringField(
         _l("Name shown to colleagues"),
+        filters=[validation.clean_text],
         validators=[DataRequired(REQUIRED), _at_most(120)],
     )
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES)
@@ -114,10 +116,14 @@ class PasswordResetForm(PasswordMixin, FlaskForm):
 class DocumentTypeForm(FlaskForm):
     code = StringField(_l("Code"))
     name_id = StringField(
-        _l("Name in Indonesian"), validators=[DataRequired(REQUIRED), _at_most(120)]
+        _l("Name in Indonesian"),
+        filters=[validation.clean_text],
+        validators=[DataRequired(REQUIRED), _at_most(120)],
     )
     name_en = StringField(
-        _l("Name in English"), validators=[DataRequired(REQUIRED), _at_most(120)]
+        _l("Name in English"),
+        filters=[validation.clean_text],
+        validators=[DataRequired(REQUIRED), _at_most(120)],
     )
     requirements_id = TextAreaField(
         _l("Requirements in Indonesian"), validators=[_at_most(4000)]
@@ -157,10 +163,11 @@ class DocumentTypeForm(FlaskForm):
             "active",
         )
         values = {name: self[name].data for name in fields}
-        for name in ("name_id", "name_en"):
-            values[name] = validation.clean_text(values[name])
         for name in ("requirements_id", "requirements_en"):
-            lines = (line.strip() for line in (values[name] or "").splitlines())
+            lines = (
+                validation.clean_text(line)
+                for line in (values[name] or "").splitlines()
+            )
             values[name] = "\n".join(line for line in lines if line)
         return values
 
@@ -178,10 +185,13 @@ BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 class OfficeForm(FlaskForm):
     office_name = StringField(
         _l("Office name in Indonesian"),
+        filters=[validation.clean_text],
         validators=[DataRequired(REQUIRED), _at_most(160)],
     )
     office_name_en = StringField(
-        _l("Office name in English"), validators=[_at_most(160)]
+        _l("Office name in English"),
+        filters=[validation.clean_text],
+        validators=[_at_most(160)],
     )
     address = TextAreaField(_l("Address"), validators=[_at_most(500)])
     opening_hours_id = TextAreaField(
@@ -277,7 +287,9 @@ class OfficeForm(FlaskForm):
 
 class KioskForm(FlaskForm):
     name = StringField(
-        _l("Kiosk name"), validators=[DataRequired(REQUIRED), _at_most(80)]
+        _l("Kiosk name"),
+        filters=[validation.clean_text],
+        validators=[DataRequired(REQUIRED), _at_most(80)],
     )
     paper_width = ChoiceField(
         _l("Receipt paper width"),

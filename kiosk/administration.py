@@ -8,7 +8,7 @@ import secrets
 
 import peewee as pw
 
-from . import accounts, audit, auth
+from . import accounts, audit, auth, validation
 from .accounts import AccountError
 from .db import db
 from .kiosk_mode import PAPER_WIDTHS
@@ -53,7 +53,7 @@ def update_member(actor, member, *, role, active, display_name):
     """Change an account's role, active flag or name (never the last admin away)."""
     if role not in ("staff", "admin"):
         raise AccountError("role_invalid")
-    display_name = (display_name or member.username).strip()[:120]
+    display_name = (validation.clean_text(display_name) or member.username)[:120]
     with db.atomic():
         member = StaffMember.get_by_id(member.id)
         _guard_last_admin(member, role=role, active=active)

@@ -19,13 +19,21 @@ NAME_MAX = 100
 NAGARI_MAX = 60
 NOTE_MAX = 500
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = ("Cf", "Cc")  # format and control characters
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()/]+")
 _NAME_PUNCTUATION = set(" .'-")
 
 
 def clean_text(value):
-    """Collapse runs of white space and trim."""
-    return _SPACES.sub(" ", value or "").strip()
+    """One line of text as people read it: invisible format characters (zero
+    width spaces, direction overrides) and control characters dropped, runs of
+    white space made one space, trimmed."""
+    visible = "".join(
+        c
+        for c in value or ""
+        if unicodedata.category(c) not in _INVISIBLE or c.isspace()
+    )
+    return _SPACES.sub(" ", visible).strip()
 
 
 def has_control_characters(value):

@@ -116,6 +116,7 @@ def test_add_a_new_document_type(app, admin):
         ({"service_days": "0"}, "Enter a number from 1 to 90."),
         ({"service_days": "soon"}, "Enter a whole number."),
         ({"name_en": ""}, "This field is required."),
+        ({"name_id": "\u200b \u202e"}, "This field is required."),  # invisible
         ({"code": "K K"}, "Use 2 to 16 capital letters"),
     ],
 )

@@ -74,6 +74,7 @@ def test_admin_creates_an_account_that_can_sign_in(app, admin):
         ({"username": "boss"}, "There is already an account with this username."),
         ({"username": "no spaces"}, "Use 2 to 64 lower-case letters"),
         ({"display_name": ""}, "This field is required."),
+        ({"display_name": "\u200b\u200b"}, "This field is required."),  # invisible
         ({"display_name": "R" * 121}, "Use at most 120 characters."),
         ({"role": "root"}, "Choose one of the options shown."),
     ],

@@ -75,6 +75,8 @@ def test_other_phone_numbers_are_refused(typed):
         ("  M. Yusuf ", "M. Yusuf"),
         ("Nur'aini Putri-Lestari", "Nur'aini Putri-Lestari"),
         ("Ngurah Ayu Ṡ", "Ngurah Ayu Ṡ"),
+        ("Siti\u200b Rahma\u202e", "Siti Rahma"),  # zero width space, direction override
+        ("\ufeffSiti\tRahma", "Siti Rahma"),
     ],
 )
 def test_names_are_tidied(typed, cleaned):
@@ -90,6 +92,7 @@ def test_names_are_tidied(typed, cleaned):
         ("<script>alert(1)</script>", "name_characters"),
         ("Budi 2", "name_characters"),
         ("...", "name_characters"),
+        ("\u200b\u200d", "name_missing"),
     ],
 )
 def test_bad_names_are_refused(typed, code):
