@@ -179,6 +179,9 @@ _HOST_NAME = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
     r"|[0-9a-f:.]+"
 )
+# A path as it may stand in a link or QR code as typed (RFC 3986): no spaces,
+# no letters outside ASCII.
+_URL_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 
 
@@ -248,7 +251,9 @@ class OfficeForm(FlaskForm):
             raise ValidationError(
                 _l("Enter an address starting with https:// or http://.")
             )
-        if not _HOST_NAME.fullmatch(parts.hostname):
+        if not _HOST_NAME.fullmatch(parts.hostname) or not _URL_PATH.fullmatch(
+            parts.path
+        ):
             raise ValidationError(BAD_WEB_ADDRESS)
         if parts.query or parts.fragment or parts.username:
             raise ValidationError(_l("Leave out everything after the path."))

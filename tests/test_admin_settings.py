@@ -179,6 +179,8 @@ def test_office_settings_are_saved_and_recorded(app, admin):
         ),
         ({"public_base_url": "http://[x"}, "Enter a web address like"),
         ({"public_base_url": "https://exa mple.go.id"}, "Enter a web address like"),
+        ({"public_base_url": "https://x.go.id/lacak permohonan"}, "Enter a web address like"),
+        ({"public_base_url": "https://x.go.id/pelacakan-ä"}, "Enter a web address like"),
         ({"public_base_url": "https://dukcapil.go.id:99999"}, "Enter a web address like"),
         (
             {"public_base_url": "https://" + "very-long-name." * 8 + "example.go.id"},
