@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -99,7 +100,14 @@ class StaffCreateForm(PasswordMixin, FlaskForm):
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, default="staff")
 
 
-class StaffEditForm(FlaskForm):
+class EditForm(FlaskForm):
+    """A form that edits saved values, carrying the fingerprint of those it
+    was filled from (see edit_guard)."""
+
+    loaded = HiddenField()
+
+
+class StaffEditForm(EditForm):
     display_name = StringField(
         _l("Name shown to colleagues"),
         filters=[validation.clean_text],
@@ -113,7 +121,7 @@ class PasswordResetForm(PasswordMixin, FlaskForm):
     pass
 
 
-class DocumentTypeForm(FlaskForm):
+class DocumentTypeForm(EditForm):
     code = StringField(_l("Code"))
     name_id = StringField(
         _l("Name in Indonesian"),
@@ -185,7 +193,7 @@ _URL_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(EditForm):
     office_name = StringField(
         _l("Office name in Indonesian"),
         filters=[validation.clean_text],

@@ -8,7 +8,7 @@ import secrets
 
 import peewee as pw
 
-from . import accounts, audit, auth, validation
+from . import accounts, audit, auth, edit_guard, validation
 from .accounts import AccountError
 from .db import db
 from .kiosk_mode import PAPER_WIDTHS
@@ -49,19 +49,28 @@ def create_member(actor, username, password, *, role, display_name):
     return member
 
 
-def update_member(actor, member, *, role, active, display_name):
-    """Change an account's role, active flag or name (never the last admin away)."""
+def member_values(member):
+    """What the account form edits, as saved."""
+    return {
+        "role": member.role,
+        "active": member.active,
+        "display_name": member.display_name,
+    }
+
+
+def update_member(actor, member, *, role, active, display_name, loaded=None):
+    """Change an account's role, active flag or name (never the last admin away).
+
+    `loaded`: the fingerprint of the values the form was filled from
+    (edit_guard.EditConflict when someone saved others since)."""
     if role not in ("staff", "admin"):
         raise AccountError("role_invalid")
     display_name = (validation.clean_text(display_name) or member.username)[:120]
     with db.atomic():
         member = StaffMember.get_by_id(member.id)
+        before = member_values(member)
+        edit_guard.check(loaded, before)
         _guard_last_admin(member, role=role, active=active)
-        before = {
-            "role": member.role,
-            "active": member.active,
-            "display_name": member.display_name,
-        }
         after = {"role": role, "active": active, "display_name": display_name}
         changed = audit.changes(before, after)
         if not changed:
@@ -113,16 +122,22 @@ class DuplicateCode(ValueError):
     """A new document type's code is already used."""
 
 
-def save_document_type(actor, document_type, values):
-    """Create (document_type None) or update a document type from cleaned values."""
+def document_type_values(document_type):
+    """What the document type form edits, as saved."""
+    return {name: getattr(document_type, name) for name in DOCUMENT_TYPE_FIELDS}
+
+
+def save_document_type(actor, document_type, values, loaded=None):
+    """Create (document_type None) or update a document type from cleaned values
+    (`loaded` as for update_member)."""
     try:
-        return _save_document_type(actor, document_type, values)
+        return _save_document_type(actor, document_type, values, loaded)
     finally:
         # After the commit: a thread reloading in between would keep the old list.
         DocumentType.forget_listed()
 
 
-def _save_document_type(actor, document_type, values):
+def _save_document_type(actor, document_type, values, loaded):
     with db.atomic():
         if document_type is None:
             try:
@@ -133,7 +148,8 @@ def _save_document_type(actor, document_type, values):
             audit.record(actor, "document_type.create", created.code, values)
             return created
         current = DocumentType.get_by_id(document_type.id)
-        before = {name: getattr(current, name) for name in DOCUMENT_TYPE_FIELDS}
+        before = document_type_values(current)
+        edit_guard.check(loaded, before)
         after = {name: values[name] for name in DOCUMENT_TYPE_FIELDS}
         changed = audit.changes(before, after)
         if changed:
@@ -161,12 +177,19 @@ OFFICE_FIELDS = (
 )
 
 
-def save_office(actor, values):
-    """Update the office's details from cleaned values; returns what changed."""
+def office_values(office):
+    """What the office settings form edits, as saved."""
+    return {name: getattr(office, name) for name in OFFICE_FIELDS}
+
+
+def save_office(actor, values, loaded=None):
+    """Update the office's details from cleaned values; returns what changed
+    (`loaded` as for update_member)."""
     with db.atomic():
         # A fresh row, not the per-process cached one other threads are reading.
         office = OfficeSettings.select().order_by(OfficeSettings.id).get()
-        before = {name: getattr(office, name) for name in OFFICE_FIELDS}
+        before = office_values(office)
+        edit_guard.check(loaded, before)
         after = {name: values[name] for name in OFFICE_FIELDS}
         changed = audit.changes(before, after)
         if changed:

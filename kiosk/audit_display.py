@@ -101,6 +101,17 @@ def show_value(name, value):
     return str(label) if label is not None else str(value)
 
 
+def saved_meanwhile(kind, saved, submitted):
+    """(label, value in words) for each field where what someone else saved
+    differs from what this form sent (kind: "staff", "document_type", "office")."""
+    labels = FIELD_LABELS[kind]
+    return [
+        (str(labels.get(name, name)), show_value(name, value))
+        for name, value in saved.items()
+        if value != submitted.get(name)
+    ]
+
+
 def details(event):
     """The event's details as Detail rows, by field name."""
     labels = FIELD_LABELS.get(event.action.partition(".")[0], {})

@@ -2,7 +2,8 @@
 
 from flask import render_template
 
-from . import bulk, search, tracking, workflow
+from . import audit_display, bulk, search, tracking, workflow
+from .edit_guard import fingerprint
 from .i18n import STATUS_LABELS
 from .i18n import lazy_gettext as _l
 from .templating import wants_fragment
@@ -75,3 +76,11 @@ def fragment_or_page(
     template = fragment_template if wants_fragment() else page_template
     response_headers = {"Vary": "HX-Request", **(headers or {})}
     return render_template(template, **context), status, response_headers
+
+
+def edit_conflict(form, kind, refused, submitted):
+    """(label, value) for what someone else saved since an edit form was
+    loaded, for the page that says so. The form now carries the fingerprint of
+    their values, so saving it again replaces them knowingly."""
+    form.loaded.data = fingerprint(refused.saved)
+    return audit_display.saved_meanwhile(kind, refused.saved, submitted)

@@ -12,7 +12,14 @@ from kiosk.models import (
     OfficeSettings,
     StaffMember,
 )
-from tests.support.staff import english, fast_passwords, make_submission, staff_client  # noqa: F401
+from kiosk.seed import OFFICE
+from tests.support.staff import (  # noqa: F401
+    english,
+    fast_passwords,
+    loaded_fingerprint,
+    make_submission,
+    staff_client,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -342,3 +349,39 @@ def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(ap
     refused = admin.post(f"/staff/admin/types/{kk.id}", data=type_form(service_days="abc"))
     assert refused.status_code == 400
     assert re.search(r'name="service_days"[^>]*value="abc"', refused.get_data(as_text=True))
+
+
+def test_a_document_type_saved_by_another_admin_meanwhile_is_not_undone(app, admin):
+    kk = DocumentType.get(DocumentType.code == "KK")
+    url = f"/staff/admin/types/{kk.id}"
+    mine = loaded_fingerprint(admin.get(url))
+    other = staff_client(app, "second", role="admin")
+    theirs = loaded_fingerprint(other.get(url))
+    assert other.post(url, data=type_form(service_days="14", loaded=theirs)).status_code == 303
+
+    refused = admin.post(url, data=type_form(service_days="10", loaded=mine))
+    page = " ".join(refused.get_data(as_text=True).split())
+    assert refused.status_code == 409
+    assert "Someone else saved changes here" in page
+    assert re.search(r"<dt>Service days</dt><dd[^>]*>14</dd>", page)
+    assert 'name="service_days" type="text" value="10"' in page  # the form as left
+    assert DocumentType.get_by_id(kk.id).service_days == 14
+    # The page now carries their values' fingerprint: saving again replaces them.
+    again = admin.post(url, data=type_form(service_days="10", loaded=loaded_fingerprint(refused)))
+    assert again.status_code == 303
+    assert DocumentType.get_by_id(kk.id).service_days == 10
+
+
+def test_office_settings_saved_by_another_admin_meanwhile_are_not_undone(app, admin):
+    mine = loaded_fingerprint(admin.get("/staff/admin/office"))
+    other = staff_client(app, "second", role="admin")
+    theirs = loaded_fingerprint(other.get("/staff/admin/office"))
+    saved = other.post("/staff/admin/office", data=office_form(phone="0754 123", loaded=theirs))
+    assert saved.status_code == 303
+    refused = admin.post(
+        "/staff/admin/office", data=office_form(phone="0754 999", address="Jl. Baru", loaded=mine)
+    )
+    assert refused.status_code == 409
+    assert "<title>Error:" in refused.get_data(as_text=True)
+    office = OfficeSettings.select().get()
+    assert (office.phone, office.address) == ("0754 123", OFFICE["address"])

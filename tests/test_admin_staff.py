@@ -11,6 +11,7 @@ from tests.support.staff import (  # noqa: F401
     PASSWORD,
     english,
     fast_passwords,
+    loaded_fingerprint,
     make_staff,
     sign_in,
     staff_client,
@@ -217,3 +218,17 @@ def test_staff_list_shows_roles_and_state(app, admin):
 def test_an_id_too_large_for_the_database_is_no_page(app, admin, method, path, number):
     response = getattr(admin, method)(path.format(number))
     assert response.status_code == 404
+
+
+def test_an_account_changed_by_another_admin_meanwhile_is_not_undone(app, admin):
+    make_staff("rina")
+    url = f"/staff/admin/staff/{member('rina').id}"
+    mine = loaded_fingerprint(admin.get(url))
+    other = staff_client(app, "second", role="admin")
+    form = {"display_name": "Rina Wati", "role": "staff", "active": "y"}
+    theirs = loaded_fingerprint(other.get(url))
+    assert other.post(url, data={**form, "loaded": theirs}).status_code == 303
+    refused = admin.post(url, data={**form, "display_name": "Rina", "role": "admin", "loaded": mine})
+    assert refused.status_code == 409
+    assert "Rina Wati" in refused.get_data(as_text=True)
+    assert (member("rina").display_name, member("rina").role) == ("Rina Wati", "staff")

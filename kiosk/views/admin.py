@@ -11,8 +11,10 @@ from ..admin_forms import (
     StaffCreateForm,
     StaffEditForm,
 )
+from ..edit_guard import EditConflict, fingerprint
 from ..i18n import lazy_gettext as _l
 from ..models import DocumentType, StaffMember
+from ..staff_views_support import edit_conflict
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
@@ -80,7 +82,7 @@ def _member_or_404(member_id):
     return member
 
 
-def _member_page(member, edit_form, password_form, status=200):
+def _member_page(member, edit_form, password_form, status=200, conflict=None):
     return (
         render_template(
             "staff/admin/staff_edit.html",
@@ -88,9 +90,11 @@ def _member_page(member, edit_form, password_form, status=200):
             form=edit_form,
             password_form=password_form,
             locked=member.is_locked,
+            conflict=conflict,
         ),
         status,
     )
+
 
 
 @bp.route("/staff/<int:member_id>", methods=["GET", "POST"])
@@ -98,6 +102,9 @@ def staff_edit(member_id):
     """Change an account's name, role or active flag."""
     member = _member_or_404(member_id)
     form = StaffEditForm(obj=member)
+    if not form.is_submitted():
+        form.loaded.data = fingerprint(administration.member_values(member))
+    conflict = None
     if form.is_submitted():
         if form.validate():
             try:
@@ -107,9 +114,12 @@ def staff_edit(member_id):
                     role=form.role.data,
                     active=form.active.data,
                     display_name=form.display_name.data,
+                    loaded=form.loaded.data,
                 )
             except AccountError as error:
                 form.role.errors.append(ACCOUNT_ERRORS[error.code])
+            except EditConflict as refused:
+                conflict = edit_conflict(form, "staff", refused, form.data)
             else:
                 flash(
                     gettext("Changes to %(name)s saved.", name=member.username),
@@ -119,7 +129,10 @@ def staff_edit(member_id):
                     # No longer an administrator: this page is closed to them now.
                     return redirect(url_for("staff.queue_page"), 303)
                 return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
-        return _member_page(member, form, PasswordResetForm(formdata=None), 400)
+        status = 409 if conflict else 400
+        return _member_page(
+            member, form, PasswordResetForm(formdata=None), status, conflict
+        )
     return _member_page(member, form, PasswordResetForm(formdata=None))
 
 
@@ -175,25 +188,33 @@ def type_edit(type_id=None):
         form.position.data = DocumentType.select().count()
     if document_type is not None:
         form.code.data = document_type.code  # the code never changes
+        if not form.is_submitted():
+            loaded = administration.document_type_values(document_type)
+            form.loaded.data = fingerprint(loaded)
+    conflict = None
     if form.is_submitted():
         if form.validate():
+            values = form.values()
             try:
                 saved = administration.save_document_type(
-                    g.staff, document_type, form.values()
+                    g.staff, document_type, values, loaded=form.loaded.data
                 )
             except administration.DuplicateCode:
                 form.code.errors.append(
                     gettext("There is already a document type with this code.")
                 )
+            except EditConflict as refused:
+                conflict = edit_conflict(form, "document_type", refused, values)
             else:
                 flash(gettext("%(code)s saved.", code=saved.code), "success")
                 return redirect(url_for("admin.types"), 303)
-        return (
-            render_template(
-                "staff/admin/type_edit.html", form=form, document_type=document_type
-            ),
-            400,
+        page = render_template(
+            "staff/admin/type_edit.html",
+            form=form,
+            document_type=document_type,
+            conflict=conflict,
         )
+        return page, 409 if conflict else 400
     return render_template(
         "staff/admin/type_edit.html", form=form, document_type=document_type
     )

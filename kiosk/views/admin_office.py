@@ -25,7 +25,9 @@ from .. import (
     validation,
 )
 from ..admin_forms import KioskForm, OfficeForm
+from ..edit_guard import EditConflict, fingerprint
 from ..models import KioskDevice, OfficeSettings
+from ..staff_views_support import edit_conflict
 from ..templating import public_url
 from ..timeutil import office_today, office_zone
 
@@ -35,21 +37,34 @@ bp.before_request(auth.require_admin)
 @bp.route("/office", methods=["GET", "POST"])
 def office():
     """The office's details, the public address in QR codes, and kiosk timings."""
-    form = OfficeForm(obj=OfficeSettings.current())
+    office = OfficeSettings.current()
+    form = OfficeForm(obj=office)
+    if not form.is_submitted():
+        form.loaded.data = fingerprint(administration.office_values(office))
     # KIOSK_PUBLIC_BASE_URL on the server wins over the setting: say so.
     server_base_url = current_app.config.get("PUBLIC_BASE_URL")
+    conflict = None
     if form.is_submitted():
         if form.validate():
-            changed = administration.save_office(g.staff, form.data)
-            if changed:
-                flash(gettext("Office settings saved."), "success")
+            try:
+                changed = administration.save_office(
+                    g.staff, form.data, loaded=form.loaded.data
+                )
+            except EditConflict as refused:
+                conflict = edit_conflict(form, "office", refused, form.data)
             else:
-                flash(gettext("Nothing was changed."), "info")
-            return redirect(url_for("admin_office.office"), 303)
+                if changed:
+                    flash(gettext("Office settings saved."), "success")
+                else:
+                    flash(gettext("Nothing was changed."), "info")
+                return redirect(url_for("admin_office.office"), 303)
         page = render_template(
-            "staff/admin/office.html", form=form, server_base_url=server_base_url
+            "staff/admin/office.html",
+            form=form,
+            server_base_url=server_base_url,
+            conflict=conflict,
         )
-        return page, 400
+        return page, 409 if conflict else 400
     return render_template(
         "staff/admin/office.html", form=form, server_base_url=server_base_url
     )

@@ -182,3 +182,9 @@ def many_submissions(count, *, start, step=dt.timedelta(minutes=1), **values):
         rows.append(row)
     Submission.insert_many(rows).execute()
     return rows
+
+
+def loaded_fingerprint(response):
+    """The fingerprint an admin edit form carries of the values it shows."""
+    page = response.get_data(as_text=True)
+    return re.search(r'name="loaded" type="hidden" value="([0-9a-f]+)"', page).group(1)
