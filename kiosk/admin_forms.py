@@ -189,7 +189,7 @@ _HOST_NAME = re.compile(
 )
 # A path as it may stand in a link or QR code as typed (RFC 3986): no spaces,
 # no letters outside ASCII.
-_URL_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+_URL_PATH = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*")
 BAD_WEB_ADDRESS = _l("Enter a web address like https://dukcapil.example.go.id.")
 
 

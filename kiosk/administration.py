@@ -69,9 +69,9 @@ def update_member(actor, member, *, role, active, display_name, loaded=None):
     with db.atomic():
         member = StaffMember.get_by_id(member.id)
         before = member_values(member)
-        edit_guard.check(loaded, before)
-        _guard_last_admin(member, role=role, active=active)
         after = {"role": role, "active": active, "display_name": display_name}
+        edit_guard.check(loaded, before, after)
+        _guard_last_admin(member, role=role, active=active)
         changed = audit.changes(before, after)
         if not changed:
             return member
@@ -149,8 +149,8 @@ def _save_document_type(actor, document_type, values, loaded):
             return created
         current = DocumentType.get_by_id(document_type.id)
         before = document_type_values(current)
-        edit_guard.check(loaded, before)
         after = {name: values[name] for name in DOCUMENT_TYPE_FIELDS}
+        edit_guard.check(loaded, before, after)
         changed = audit.changes(before, after)
         if changed:
             DocumentType.update(**after).where(DocumentType.id == current.id).execute()
@@ -189,8 +189,8 @@ def save_office(actor, values, loaded=None):
         # A fresh row, not the per-process cached one other threads are reading.
         office = OfficeSettings.select().order_by(OfficeSettings.id).get()
         before = office_values(office)
-        edit_guard.check(loaded, before)
         after = {name: values[name] for name in OFFICE_FIELDS}
+        edit_guard.check(loaded, before, after)
         changed = audit.changes(before, after)
         if changed:
             for name, value in after.items():

@@ -23,8 +23,11 @@ def fingerprint(values):
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def check(loaded, saved):
-    """Raise EditConflict unless the form was filled from `saved`. A form that
-    names no fingerprint (sent by a script) is not checked."""
-    if loaded and loaded != fingerprint(saved):
+def check(loaded, saved, submitted):
+    """Raise EditConflict unless the form was filled from `saved`, or what it
+    sends is already saved (the same form sent twice, a double click). A form
+    that names no fingerprint (sent by a script) is not checked."""
+    if not loaded or loaded == fingerprint(saved):
+        return
+    if any(value != submitted.get(name) for name, value in saved.items()):
         raise EditConflict(saved)

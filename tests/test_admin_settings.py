@@ -188,6 +188,7 @@ def test_office_settings_are_saved_and_recorded(app, admin):
         ({"public_base_url": "https://exa mple.go.id"}, "Enter a web address like"),
         ({"public_base_url": "https://x.go.id/lacak permohonan"}, "Enter a web address like"),
         ({"public_base_url": "https://x.go.id/pelacakan-ä"}, "Enter a web address like"),
+        ({"public_base_url": "https://x.go.id/100%"}, "Enter a web address like"),
         ({"public_base_url": "https://dukcapil.go.id:99999"}, "Enter a web address like"),
         (
             {"public_base_url": "https://" + "very-long-name." * 8 + "example.go.id"},
@@ -339,6 +340,10 @@ def test_changes_show_at_once_while_each_process_keeps_its_settings(make_app):
     )
     assert response.status_code == 303
     assert "Jalan Prof. M. Yamin 9" in resident.get("/").get_data(as_text=True)
+    # Saved by another process (this one keeps its copy): the admin page shows
+    # the saved row, so its form never carries the older values back.
+    OfficeSettings.update(phone="0754 555").execute()
+    assert 'value="0754 555"' in admin.get("/staff/admin/office").get_data(as_text=True)
 
 
 def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(app, admin):
@@ -370,6 +375,8 @@ def test_a_document_type_saved_by_another_admin_meanwhile_is_not_undone(app, adm
     again = admin.post(url, data=type_form(service_days="10", loaded=loaded_fingerprint(refused)))
     assert again.status_code == 303
     assert DocumentType.get_by_id(kk.id).service_days == 10
+    # The same form sent twice (a double click) is no conflict: it is already saved.
+    assert admin.post(url, data=type_form(service_days="10", loaded=mine)).status_code == 303
 
 
 def test_office_settings_saved_by_another_admin_meanwhile_are_not_undone(app, admin):

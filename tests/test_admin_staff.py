@@ -232,3 +232,15 @@ def test_an_account_changed_by_another_admin_meanwhile_is_not_undone(app, admin)
     assert refused.status_code == 409
     assert "Rina Wati" in refused.get_data(as_text=True)
     assert (member("rina").display_name, member("rina").role) == ("Rina Wati", "staff")
+    # A page shown again after a refused password carries the guard too.
+    again = admin.post(f"{url}/password", data={"password": "x", "password_again": "x"})
+    assert again.status_code == 400
+    assert loaded_fingerprint(again) == loaded_fingerprint(admin.get(url))
+
+
+def test_an_admin_who_switches_their_own_account_off_is_not_sent_to_a_closed_page(app, admin):
+    make_staff("second", role="admin")
+    switched_off = edit(admin, "boss", role="admin", active=False)
+    assert switched_off.status_code == 303
+    assert switched_off.headers["Location"] == "/staff"
+    assert not member("boss").active

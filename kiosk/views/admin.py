@@ -68,9 +68,7 @@ def staff_list():
         StaffMember.active.desc(), StaffMember.username
     )
     return (
-        render_template(
-            "staff/admin/staff_list.html", form=form, members=members
-        ),
+        render_template("staff/admin/staff_list.html", form=form, members=members),
         status,
     )
 
@@ -80,6 +78,13 @@ def _member_or_404(member_id):
     if member is None:
         abort(404)
     return member
+
+
+def _member_form(member):
+    """The account form filled from what is saved, with its fingerprint."""
+    form = StaffEditForm(obj=member, formdata=None)
+    form.loaded.data = fingerprint(administration.member_values(member))
+    return form
 
 
 def _member_page(member, edit_form, password_form, status=200, conflict=None):
@@ -96,14 +101,13 @@ def _member_page(member, edit_form, password_form, status=200, conflict=None):
     )
 
 
-
 @bp.route("/staff/<int:member_id>", methods=["GET", "POST"])
 def staff_edit(member_id):
     """Change an account's name, role or active flag."""
     member = _member_or_404(member_id)
     form = StaffEditForm(obj=member)
     if not form.is_submitted():
-        form.loaded.data = fingerprint(administration.member_values(member))
+        form = _member_form(member)
     conflict = None
     if form.is_submitted():
         if form.validate():
@@ -125,11 +129,13 @@ def staff_edit(member_id):
                     gettext("Changes to %(name)s saved.", name=member.username),
                     "success",
                 )
-                if member.id == g.staff.id and form.role.data != "admin":
-                    # No longer an administrator: this page is closed to them now.
+                if member.id == g.staff.id and (
+                    form.role.data != "admin" or not form.active.data
+                ):
+                    # This page is closed to them now (signed out, if switched off).
                     return redirect(url_for("staff.queue_page"), 303)
                 return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
-        status = 409 if conflict else 400
+        status = 409 if conflict is not None else 400
         return _member_page(
             member, form, PasswordResetForm(formdata=None), status, conflict
         )
@@ -142,7 +148,7 @@ def staff_password(member_id):
     member = _member_or_404(member_id)
     form = PasswordResetForm()
     if not form.validate():
-        return _member_page(member, StaffEditForm(obj=member, formdata=None), form, 400)
+        return _member_page(member, _member_form(member), form, 400)
     administration.reset_password(g.staff, member, form.password.data)
     flash(
         gettext(
@@ -214,7 +220,7 @@ def type_edit(type_id=None):
             document_type=document_type,
             conflict=conflict,
         )
-        return page, 409 if conflict else 400
+        return page, 409 if conflict is not None else 400
     return render_template(
         "staff/admin/type_edit.html", form=form, document_type=document_type
     )

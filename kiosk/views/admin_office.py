@@ -34,10 +34,13 @@ from ..timeutil import office_today, office_zone
 bp = Blueprint("admin_office", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
 
+
 @bp.route("/office", methods=["GET", "POST"])
 def office():
     """The office's details, the public address in QR codes, and kiosk timings."""
-    office = OfficeSettings.current()
+    # The saved row itself: each process keeps the settings for a few seconds,
+    # and an admin must see (and the fingerprint cover) what is saved.
+    office = OfficeSettings.select().order_by(OfficeSettings.id).get()
     form = OfficeForm(obj=office)
     if not form.is_submitted():
         form.loaded.data = fingerprint(administration.office_values(office))
@@ -64,7 +67,7 @@ def office():
             server_base_url=server_base_url,
             conflict=conflict,
         )
-        return page, 409 if conflict else 400
+        return page, 409 if conflict is not None else 400
     return render_template(
         "staff/admin/office.html", form=form, server_base_url=server_base_url
     )
