@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
-from . import validation, workflow
+from . import tracking, validation, workflow
 from .forms import FIELD_ORDER, ApplicationForm
 from .i18n import CHANNEL_LABELS, STATUS_LABELS
 from .i18n import lazy_gettext as _l
@@ -103,8 +103,9 @@ class BulkForm(NotesMixin, FlaskForm):
         for value in values:
             number, _, version = value.partition(":")
             version = validation.plain_int(version)
-            if number and version is not None:
-                picked.append((number[:40], version))
+            # A box carries a stored number; anything longer is no request.
+            if number and len(number) <= tracking.LENGTH and version is not None:
+                picked.append((number, version))
         if not picked:
             self.form_errors.append(MESSAGES["nothing_selected"])
         elif len(picked) > BULK_MAX:

@@ -139,6 +139,9 @@ def test_bulk_without_htmx_lands_on_the_list_so_a_reload_sends_nothing(app, cler
     )
     assert sent.status_code == 303
     assert sent.headers["Location"] == "/staff?channel=sms&order=newest#bulk-result-heading"
+    # Another tab's in-place update does not take the results.
+    fragment = clerk.get("/staff", headers=htmx_headers("queue")).get_data(as_text=True)
+    assert 'class="bulk-result"' not in fragment
     shown = clerk.get(sent.headers["Location"]).get_data(as_text=True)
     assert result_rows(shown) == [("result-ok", tracking.display(first.number))]
     assert f'value="{second.number}:{second.version}"' in shown  # the filtered list
@@ -154,3 +157,9 @@ def test_bulk_is_limited_to_a_hundred_requests(app, clerk):
     response = bulk(clerk, ticked(request) * 101, "verifying")
     assert response.status_code == 422
     assert "at most 100 requests" in response.get_data(as_text=True)
+
+
+def test_a_forged_overlong_number_is_no_request(app, clerk):
+    response = bulk(clerk, ["X" * 40 + ":0"], "verifying")
+    assert response.status_code == 422
+    assert StatusEvent.select().where(StatusEvent.to_status == "verifying").count() == 0

@@ -65,7 +65,9 @@ BULK_OUTCOMES = "bulk_outcomes"
 @bp.get("")
 def queue_page():
     """The work queue: counts, filters, search, keyset pages and bulk changes."""
-    context = _queue_context(request.args, outcomes=_kept_bulk_outcomes())
+    # Results wait for the whole page they were sent to, not another tab's update.
+    outcomes = None if wants_fragment() else _kept_bulk_outcomes()
+    context = _queue_context(request.args, outcomes=outcomes)
     cursor = {k: request.args[k] for k in ("after", "before") if request.args.get(k)}
     canonical = url_for("staff.queue_page", **context["filters"].as_args(), **cursor)
     return fragment_or_page(
