@@ -1,6 +1,15 @@
 """Admin pages: staff accounts and document types."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 
 from .. import administration, auth
@@ -105,41 +114,37 @@ def _member_page(member, edit_form, password_form, status=200, conflict=None):
 def staff_edit(member_id):
     """Change an account's name, role or active flag."""
     member = _member_or_404(member_id)
+    no_password = PasswordResetForm(formdata=None)
+    if request.method != "POST":
+        return _member_page(member, _member_form(member), no_password)
     form = StaffEditForm(obj=member)
-    if not form.is_submitted():
-        form = _member_form(member)
     conflict = None
-    if form.is_submitted():
-        if form.validate():
-            try:
-                administration.update_member(
-                    g.staff,
-                    member,
-                    role=form.role.data,
-                    active=form.active.data,
-                    display_name=form.display_name.data,
-                    loaded=form.loaded.data,
-                )
-            except AccountError as error:
-                form.role.errors.append(ACCOUNT_ERRORS[error.code])
-            except EditConflict as refused:
-                conflict = edit_conflict(form, "staff", refused, form.data)
-            else:
-                flash(
-                    gettext("Changes to %(name)s saved.", name=member.username),
-                    "success",
-                )
-                if member.id == g.staff.id and (
-                    form.role.data != "admin" or not form.active.data
-                ):
-                    # This page is closed to them now (signed out, if switched off).
-                    return redirect(url_for("staff.queue_page"), 303)
-                return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
-        status = 409 if conflict is not None else 400
-        return _member_page(
-            member, form, PasswordResetForm(formdata=None), status, conflict
-        )
-    return _member_page(member, form, PasswordResetForm(formdata=None))
+    if form.validate():
+        try:
+            administration.update_member(
+                g.staff,
+                member,
+                role=form.role.data,
+                active=form.active.data,
+                display_name=form.display_name.data,
+                loaded=form.loaded.data,
+            )
+        except AccountError as error:
+            form.role.errors.append(ACCOUNT_ERRORS[error.code])
+        except EditConflict as refused:
+            conflict = edit_conflict(form, "staff", refused, form.data)
+        else:
+            flash(
+                gettext("Changes to %(name)s saved.", name=member.username), "success"
+            )
+            if member.id == g.staff.id and (
+                form.role.data != "admin" or not form.active.data
+            ):
+                # This page is closed to them now (signed out, if switched off).
+                return redirect(url_for("staff.queue_page"), 303)
+            return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
+    status = 409 if conflict is not None else 400
+    return _member_page(member, form, no_password, status, conflict)
 
 
 @bp.post("/staff/<int:member_id>/password")
