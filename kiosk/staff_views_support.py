@@ -84,3 +84,11 @@ def edit_conflict(form, kind, refused, submitted):
     their values, so saving it again replaces them knowingly."""
     form.loaded.data = fingerprint(refused.saved)
     return audit_display.saved_meanwhile(kind, refused.saved, submitted)
+
+
+def form_status(form, conflict):
+    """An edit page's status: shown (200), refused input (400), or someone
+    else saved since it was loaded (409)."""
+    if conflict is not None:
+        return 409
+    return 400 if form.is_submitted() else 200

@@ -23,7 +23,7 @@ from ..admin_forms import (
 from ..edit_guard import EditConflict, fingerprint
 from ..i18n import lazy_gettext as _l
 from ..models import DocumentType, StaffMember
-from ..staff_views_support import edit_conflict
+from ..staff_views_support import edit_conflict, form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
@@ -143,8 +143,9 @@ def staff_edit(member_id):
                 # This page is closed to them now (signed out, if switched off).
                 return redirect(url_for("staff.queue_page"), 303)
             return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
-    status = 409 if conflict is not None else 400
-    return _member_page(member, form, no_password, status, conflict)
+    return _member_page(
+        member, form, no_password, form_status(form, conflict), conflict
+    )
 
 
 @bp.post("/staff/<int:member_id>/password")
@@ -219,16 +220,13 @@ def type_edit(type_id=None):
             else:
                 flash(gettext("%(code)s saved.", code=saved.code), "success")
                 return redirect(url_for("admin.types"), 303)
-        page = render_template(
-            "staff/admin/type_edit.html",
-            form=form,
-            document_type=document_type,
-            conflict=conflict,
-        )
-        return page, 409 if conflict is not None else 400
-    return render_template(
-        "staff/admin/type_edit.html", form=form, document_type=document_type
+    page = render_template(
+        "staff/admin/type_edit.html",
+        form=form,
+        document_type=document_type,
+        conflict=conflict,
     )
+    return page, form_status(form, conflict)
 
 
 def init_app(app):

@@ -27,7 +27,7 @@ from .. import (
 from ..admin_forms import KioskForm, OfficeForm
 from ..edit_guard import EditConflict, fingerprint
 from ..models import KioskDevice, OfficeSettings
-from ..staff_views_support import edit_conflict
+from ..staff_views_support import edit_conflict, form_status
 from ..templating import public_url
 from ..timeutil import office_today, office_zone
 
@@ -61,16 +61,13 @@ def office():
                 else:
                     flash(gettext("Nothing was changed."), "info")
                 return redirect(url_for("admin_office.office"), 303)
-        page = render_template(
-            "staff/admin/office.html",
-            form=form,
-            server_base_url=server_base_url,
-            conflict=conflict,
-        )
-        return page, 409 if conflict is not None else 400
-    return render_template(
-        "staff/admin/office.html", form=form, server_base_url=server_base_url
+    page = render_template(
+        "staff/admin/office.html",
+        form=form,
+        server_base_url=server_base_url,
+        conflict=conflict,
     )
+    return page, form_status(form, conflict)
 
 
 def kiosk_start_url(kiosk):
