@@ -40,13 +40,14 @@ def _goto(path, status=200):
     return show
 
 
-def _submit_stale(path, form):
-    """An edit form sent after someone else saved (its fingerprint no longer
-    matches): the page that says so."""
+def _submit_stale(path, form, field, value):
+    """An edit form changed and sent after someone else saved (its fingerprint
+    no longer matches): the page that says so."""
 
     def show(page, site, lang):
         page.goto(site.url + with_lang(path, lang))
         page.evaluate("document.querySelector('#loaded').value = 'saved-since'")
+        page.fill(field, value)
         page.locator(f"{form} button[type=submit]").last.click()
         page.locator("#edit-conflict-title").wait_for()
 
@@ -372,7 +373,8 @@ def catalogue():
         "/staff/admin/office": [
             State("admin: office", staff, _goto(lambda s: "/staff/admin/office")),
             State("admin: office, saved meanwhile", staff,
-                  _submit_stale("/staff/admin/office", "form[action='/staff/admin/office']")),
+                  _submit_stale("/staff/admin/office", "form[action='/staff/admin/office']",
+                                "#phone", "0754 000 111")),
         ],
         "/staff/admin/kiosks": [
             State("admin: kiosks", staff, _goto(lambda s: "/staff/admin/kiosks")),
