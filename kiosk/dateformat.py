@@ -15,6 +15,15 @@ from flask_babel import get_timezone
 from .i18n import current_locale
 
 NAMED = ("short", "medium", "long", "full")  # else a pattern of its own: "MMM y"
+# A moment as residents read it: the medium date and the time to the minute,
+# then the zone's Indonesian abbreviation ("29 Nov 2026, 04.47 WIB").
+MINUTE = "minute"
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
 
 
 @lru_cache(maxsize=64)
@@ -22,6 +31,9 @@ def _date_pattern(locale_code, fmt):
     locale = Locale.parse(locale_code)
     if fmt in NAMED:
         fmt = dates.get_date_format(fmt, locale).pattern
+        if locale.language == "id":
+            # Indonesian writes "2 Desember", never "02 Desember" (CLDR's full form).
+            fmt = fmt.replace("dd", "d")
     return locale, dates.parse_pattern(fmt)
 
 
@@ -34,11 +46,17 @@ def _datetime_pattern(locale_code, fmt):
     same text.
     """
     locale = Locale.parse(locale_code)
+    if fmt == MINUTE:
+        glue = dates.get_datetime_format("medium", locale)
+        time_pattern = dates.get_time_format("short", locale).pattern
+        date_pattern = dates.get_date_format("medium", locale).pattern
+        combined = glue.replace("{0}", time_pattern).replace("{1}", date_pattern)
+        return locale, dates.parse_pattern(combined)
     if fmt not in NAMED:
         return locale, dates.parse_pattern(fmt)
     glue = dates.get_datetime_format(fmt, locale)
     time_pattern = dates.get_time_format(fmt, locale).pattern
-    date_pattern = dates.get_date_format(fmt, locale).pattern
+    date_pattern = _date_pattern(locale_code, fmt)[1].pattern
     combined = glue.replace("{0}", time_pattern).replace("{1}", date_pattern)
     return locale, dates.parse_pattern(combined)
 
@@ -66,4 +84,9 @@ def format_datetime(value, fmt="medium"):
     if not value:
         return ""
     locale, pattern = _datetime_pattern(current_locale(), fmt)
-    return pattern.apply(_local(value), locale)
+    text = pattern.apply(_local(value), locale)
+    if fmt == MINUTE:
+        zone = ZONE_ABBREVIATIONS.get(str(get_timezone()))
+        if zone:
+            text = f"{text} {zone}"
+    return text

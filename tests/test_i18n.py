@@ -1,5 +1,6 @@
 """Languages: the Indonesian catalog is complete and current; selection order."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -182,12 +183,51 @@ def test_dates_read_exactly_as_babel_writes_them(app, zone):
                 assert dateformat.format_datetime(moment, "EEEE HH:mm") == expected
             for fmt in ("short", "medium", "long", "full", "MMM y"):
                 for moment in moments:
-                    expected = flask_babel.format_datetime(moment, fmt)
+                    expected = _day_without_zero(flask_babel.format_datetime(moment, fmt))
                     assert dateformat.format_datetime(moment, fmt) == expected
-                    expected = flask_babel.format_date(moment, fmt)
+                    expected = _day_without_zero(flask_babel.format_date(moment, fmt))
                     assert dateformat.format_date(moment, fmt) == expected
-                    expected = flask_babel.format_date(moment.date(), fmt)
+                    expected = _day_without_zero(flask_babel.format_date(moment.date(), fmt))
                     assert dateformat.format_date(moment.date(), fmt) == expected
+
+
+def _day_without_zero(text):
+    """Babel's Indonesian full date says "Kamis, 01 Januari 2026"; the site
+    writes the day as Indonesian does: "Kamis, 1 Januari 2026"."""
+    return re.sub(r"\b0(\d) (?=[A-Z][a-z]+ \d{4})", r"\1 ", text)
+
+
+@pytest.mark.parametrize(
+    ("zone", "lang", "shown"),
+    [
+        ("Asia/Jakarta", "id", "29 Nov 2026 11.47 WIB"),
+        ("Asia/Jakarta", "en", "Nov 29, 2026, 11:47\u202fAM WIB"),
+        ("Asia/Jayapura", "id", "29 Nov 2026 13.47 WIT"),
+        ("UTC", "id", "29 Nov 2026 04.47"),
+    ],
+)
+def test_a_moment_is_shown_to_the_minute_with_its_zone(app, zone, lang, shown):
+    import datetime as dt
+
+    from kiosk import dateformat
+    from kiosk.models import OfficeSettings
+
+    with app.app_context():
+        OfficeSettings.update(timezone=zone).execute()
+    with app.test_request_context(f"/?lang={lang}"):
+        app.preprocess_request()
+        moment = dt.datetime(2026, 11, 29, 4, 47, 20)  # stored in UTC
+        assert dateformat.format_datetime(moment, dateformat.MINUTE) == shown
+
+
+def test_an_indonesian_full_date_has_no_leading_zero(app):
+    import datetime as dt
+
+    from kiosk import dateformat
+
+    with app.test_request_context("/?lang=id"):
+        app.preprocess_request()
+        assert dateformat.format_date(dt.date(2026, 12, 2), "full") == "Rabu, 2 Desember 2026"
 
 
 def test_template_gettext_escapes_values_and_translates(app):
