@@ -164,11 +164,11 @@ class ApplicationForm(FlaskForm):
                 self.applicant_name.label.text,
                 self.applicant_name.data,
             ),
-            ("nik", self.nik.label.text, self.nik.data),
+            ("nik", self.nik.label.text, validation.nik_display(self.nik.data or "")),
             (
                 "phone",
                 gettext("Phone or WhatsApp number"),
-                self.phone.data or gettext("Not given"),
+                validation.phone_display(self.phone.data or "") or gettext("Not given"),
             ),
             ("kecamatan", self.kecamatan.label.text, self.kecamatan.data),
             ("nagari", self.nagari.label.text, self.nagari.data),

@@ -7,7 +7,7 @@ from flask import current_app, g, make_response, render_template, request, url_f
 from flask_babel import format_decimal
 from htmx_flask import request as htmx_request
 
-from . import dateformat, tracking
+from . import dateformat, tracking, validation
 
 
 def wants_fragment():
@@ -104,6 +104,8 @@ def init_app(app):
         datetime=dateformat.format_datetime,
         number=format_decimal,
         tracking=tracking.display,
+        phone=validation.phone_display,
+        dial=validation.dial_string,
     )
     app.jinja_env.globals.update(
         language_url=language_url,

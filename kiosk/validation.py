@@ -113,6 +113,25 @@ def phone(value):
     return "+62" + rest
 
 
+def phone_display(number):
+    """A stored +62… number as residents write it: 0812-3456-7890."""
+    if not number.startswith("+62"):
+        return number
+    local = "0" + number[3:]
+    return "-".join(filter(None, (local[:4], local[4:8], local[8:])))
+
+
+def dial_string(text):
+    """A phone number as a tel: or wa.me link needs it: digits, and a leading +."""
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    return ("+" + digits) if text.strip().startswith("+") else digits
+
+
+def nik_display(value):
+    """A NIK in groups of four digits, easier to compare with the card."""
+    return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+
 def nagari(value):
     """The village (nagari): free text up to 60 characters."""
     value = clean_text(value)

@@ -78,7 +78,10 @@ def test_valid_answers_lead_to_the_check_page(client):
     assert response.status_code == 200
     assert "Check your answers before sending" in response.text
     assert "Siti Rahma" in response.text
-    assert "+6281234567890" in response.text  # normalised phone
+    assert 'value="+6281234567890"' in response.text  # normalised phone, sent on
+    # Shown as residents write them, to compare with their card and phone.
+    assert "<dd>0812-3456-7890</dd>" in response.text
+    assert f"<dd>{' '.join(FORM['nik'][i:i + 4] for i in range(0, 16, 4))}</dd>" in response.text
     # What to bring, for residents whose browser did not show it on the form.
     assert "What to prepare for Family Card (KK)" in response.text
     assert Submission.select().count() == 0

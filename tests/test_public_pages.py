@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 
 from kiosk import stats, submissions, tracking, workflow
-from kiosk.models import StaffMember, StatusEvent, Submission
+from kiosk.models import OfficeSettings, StaffMember, StatusEvent, Submission
 from tests.support.factories import APPLICANT, make_submission
 
 
@@ -119,6 +119,14 @@ def test_needs_info_shows_what_to_bring(app, client, submission):
     page = client.get(f"/t/{submission.number}").text
     assert "Perlu dilengkapi" in page
     assert "Kirim foto buku nikah" in page
+    # The progress line stops at the step that waits for the resident, and says why.
+    current = re.search(r'<li class="([^"]*)"\s*aria-current="step">(.*?)</li>', page, re.S)
+    assert "progress-step--attention" in current.group(1)
+    assert "Perlu dilengkapi" in current.group(2)
+    # The office can be called or messaged with one tap.
+    office = OfficeSettings.current()
+    assert f'href="https://wa.me/{office.whatsapp.lstrip("+")}"' in page
+    assert 'href="tel:' in page
 
 
 def test_an_older_note_is_not_shown_as_the_current_one(app, client, submission):
