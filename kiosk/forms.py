@@ -82,6 +82,7 @@ class ApplicationForm(FlaskForm):
     nik = StringField(_l("NIK"), validators=[_checked_by(validation.nik)])
     phone = StringField(
         _l("Phone or WhatsApp number (optional)"),
+        description=_l("We use it only to contact you about this request."),
         validators=[_checked_by(validation.phone)],
     )
     kecamatan = RadioField(_l("District (kecamatan)"), validate_choice=False)

@@ -112,8 +112,8 @@ STATUS_NEXT_STEPS = {
     ),
     workflow.PROCESSING: _l("You do not need to do anything yet. Check again later."),
     workflow.READY: _l(
-        "Come to the office during service hours with this receipt and your "
-        "KTP-el or family card."
+        "Bring your KTP-el or family card too. If you have lost the receipt, "
+        "give your tracking number at the counter."
     ),
     workflow.COMPLETED: _l("Nothing more is needed."),
     workflow.REJECTED: _l(

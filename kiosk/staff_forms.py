@@ -19,11 +19,18 @@ from .staff_views_support import refusal_message
 
 NOTE_MAX = 1000
 BULK_MAX = 100
+# Channels whose requests are answered on the resident's phone.
+PHONE_CHANNELS = ("whatsapp", "sms")
 
 MESSAGES = {
     "note_too_long": _l("The note must be %(max)d characters or fewer.", max=NOTE_MAX),
     "text_characters": _l("Remove the special control characters from this text."),
     "channel_missing": _l("Choose how the request reached the office."),
+    "phone_for_channel": _l(
+        "Enter the resident's phone number: the request came by WhatsApp or SMS, "
+        "and the tracking number goes back the same way."
+    ),
+    "consent_missing": _l("Tick this once the resident has confirmed the details."),
     "target_missing": _l("Choose the new status."),
     "nothing_selected": _l("Select at least one request in the list."),
     "too_many": _l("Select at most %(max)d requests at a time.", max=BULK_MAX),
@@ -129,10 +136,30 @@ class IntakeForm(ApplicationForm):
             "The resident confirmed that the details are correct and agreed that "
             "the office may use them to process this request."
         )
+        # The clerk fills this in about someone else.
+        self.phone.label.text = _l("Resident's phone or WhatsApp number")
+        self.phone.description = _l(
+            "Needed when the request came by WhatsApp or SMS; otherwise optional."
+        )
 
     def validate_channel(self, field):
         if field.data not in STAFF_CHANNELS:
             raise ValidationError(MESSAGES["channel_missing"])
+
+    def validate_consent(self, field):
+        if not field.data:
+            raise ValidationError(MESSAGES["consent_missing"])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if (
+            self.channel.data in PHONE_CHANNELS
+            and not self.phone.data
+            and not self.phone.errors
+        ):
+            self.phone.errors.append(MESSAGES["phone_for_channel"])
+            return False
+        return valid
 
     def errors_in_order(self):
         return [

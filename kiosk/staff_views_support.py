@@ -17,10 +17,6 @@ MOVE_REFUSALS = {
     workflow.NOT_ALLOWED: _l(
         "A request that is “%(current)s” cannot be moved to “%(target)s”."
     ),
-    workflow.REASON_MISSING: _l(
-        "Write in the note for the resident what they must do, or why the request "
-        "cannot be processed: it is required for “%(target)s”."
-    ),
     workflow.UNKNOWN_STATUS: _l("Choose one of the status buttons."),
 }
 NOT_FOUND = _l("There is no request with this number.")
@@ -52,8 +48,21 @@ SEARCH_ERRORS = {
 }
 
 
+# What the note for the resident must say, by the status that requires it.
+REASONS_NEEDED = {
+    workflow.NEEDS_INFO: _l(
+        "Write in the note for the resident what they must send or bring."
+    ),
+    workflow.REJECTED: _l(
+        "Write in the note for the resident why the request cannot be processed."
+    ),
+}
+
+
 def refusal_message(error):
     """The clerk-facing sentence for a workflow.MoveRefused."""
+    if error.code == workflow.REASON_MISSING:
+        return str(REASONS_NEEDED[error.target])
     return MOVE_REFUSALS[error.code] % {
         "current": STATUS_LABELS.get(error.current, error.current or ""),
         "target": STATUS_LABELS.get(error.target, error.target or ""),

@@ -145,6 +145,9 @@ def test_an_older_note_is_not_shown_as_the_current_one(app, client, submission):
     page = client.get(path).text
     assert "Ready" in page
     assert "Note from the office" not in page
+    # Said once: the page is not the receipt, which may be lost.
+    assert page.count("this receipt") == 1
+    assert "give your tracking number at the counter" in page
     assert "Kirim foto buku nikah" in page  # still in the timeline, with its date
 
 

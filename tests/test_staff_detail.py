@@ -117,14 +117,20 @@ def test_move_with_htmx_returns_the_updated_panel(app, clerk):
 
 
 @pytest.mark.parametrize(
-    ("status", "target"), [(None, "rejected"), ("verifying", "needs_info")]
+    ("status", "target", "asked"),
+    [
+        (None, "rejected", "why the request cannot be processed"),
+        ("verifying", "needs_info", "what they must send or bring"),
+    ],
 )
-def test_a_reason_is_required_for_needs_info_and_rejected(app, clerk, status, target):
+def test_a_reason_is_required_for_needs_info_and_rejected(
+    app, clerk, status, target, asked
+):
     submission = make_submission(status=status)
     refused = move(clerk, submission, target, htmx=True, internal_note="kept")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert "it is required for" in html
+    assert f"Write in the note for the resident {asked}." in html
     assert ">kept</textarea>" in html  # the clerk's typing survives
     assert current(submission).status == submission.status
     accepted = move(

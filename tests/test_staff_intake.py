@@ -187,3 +187,16 @@ def test_recorded_page_is_only_for_requests_recorded_by_staff(app, clerk):
 
     web = make_submission(channel="web")
     assert clerk.get(f"/staff/new/{web.number}").status_code == 404
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "sms"])
+def test_a_request_by_whatsapp_or_sms_needs_the_residents_number(app, clerk, channel):
+    response = record(clerk, channel=channel, phone="", consent="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "phone number: the request came by WhatsApp or SMS" in html
+    # Worded for the clerk, who fills this in about someone else.
+    assert "Tick this once the resident has confirmed the details." in html
+    assert re.search(r"Resident(&#39;|')s phone or WhatsApp number</label>", html)
+    assert Submission.select().count() == 0
+    assert record(clerk, channel=channel, form_token="with-phone").status_code == 303
