@@ -91,6 +91,22 @@ def test_bulk_refuses_per_request_and_says_why(app, clerk):
     assert Submission.get_by_id(fine.id).status == "verifying"
     assert Submission.get_by_id(already_ready.id).status == "ready"
     assert Submission.get_by_id(changed_meanwhile.id).status == "rejected"
+    # The ones left as they were stay ticked, to try another status.
+    assert f'value="{already_ready.number}:{already_ready.version}" ' in html
+    assert re.search(rf'value="{already_ready.number}:\d+"[^>]*data-select-row checked', html)
+    assert not re.search(rf'value="{fine.number}:\d+"[^>]*data-select-row checked', html)
+
+
+def test_a_bulk_change_that_moves_nothing_keeps_the_clerks_choice(app, clerk):
+    ready = make_submission(status="ready")
+    response = bulk(clerk, ticked(ready), "verifying", htmx=True, internal_note="batch 7")
+    html = response.get_data(as_text=True)
+    assert "None of the" not in html  # one request: the singular
+    assert "The request was not changed." in html
+    assert 'class="bulk-result bulk-result--none"' in html
+    assert re.search(r'name="target" value="verifying"[^>]*checked', html)
+    assert ">batch 7</textarea>" in html
+    assert re.search(rf'value="{ready.number}:\d+"[^>]*data-select-row checked', html)
 
 
 def test_bulk_needs_a_reason_for_needs_info_and_rejected(app, clerk):

@@ -53,6 +53,8 @@ def _queue_context(args, bulk_form=None, outcomes=None):
         "bulk_form": bulk_form or BulkForm(formdata=None),
         "page_args": urlencode(args, doseq=True),
         "outcomes": outcomes,
+        # Requests a bulk change left as they were stay ticked, to try again.
+        "still_ticked": {o.number for o in outcomes or () if not o.moved},
         "outcome_message": outcome_message,
         "today": office_today(),
     }
@@ -93,7 +95,11 @@ def bulk_move():
             public_note=form.public_note.data,
             internal_note=form.internal_note.data,
         )
-        form, status = BulkForm(formdata=None, filters=form.filters.data), 200
+        status = 200
+        if any(outcome.moved for outcome in outcomes):
+            # Done: an empty form for the next change. (When nothing moved the
+            # clerk's choice and notes stay, to correct and send again.)
+            form = BulkForm(formdata=None, filters=form.filters.data)
     # The list is shown again as the clerk had filtered it.
     args = MultiDict(parse_qsl(form.filters.data or "")[:40])
     if outcomes is not None and not wants_fragment():

@@ -61,17 +61,20 @@
       return;
     }
     var rows = root.querySelectorAll("[data-select-row]");
+    function reflectRows() {
+      var ticked = root.querySelectorAll("[data-select-row]:checked").length;
+      all.checked = ticked > 0 && ticked === rows.length;
+      all.indeterminate = ticked > 0 && ticked < rows.length;
+    }
     all.hidden = false;
     all.addEventListener("change", function () {
       rows.forEach(function (box) { box.checked = all.checked; });
     });
     rows.forEach(function (box) {
-      box.addEventListener("change", function () {
-        var ticked = root.querySelectorAll("[data-select-row]:checked").length;
-        all.checked = ticked === rows.length;
-        all.indeterminate = ticked > 0 && ticked < rows.length;
-      });
+      box.addEventListener("change", reflectRows);
     });
+    reflectRows(); // rows left ticked after a bulk change
+
   }
 
   document.addEventListener("DOMContentLoaded", function () {
