@@ -156,6 +156,17 @@ def test_status_lookup_shows_the_status_without_personal_data(kiosk_client, numb
             assert value not in response.text
 
 
+def test_the_office_numbers_are_plain_text_on_the_kiosk(app, kiosk_client):
+    from tests.support.staff import make_submission as make_request
+
+    with app.app_context():
+        waiting = make_request(status="needs_info")
+        whatsapp = OfficeSettings.current().whatsapp
+    page = kiosk_client.get(f"/kiosk/status?number={waiting.number}&lang=en").text
+    assert "0812-" in page and whatsapp  # shown, as residents write it
+    assert "wa.me" not in page and "tel:" not in page  # a shared screen cannot call
+
+
 def _mistyped(number):
     """The number with its last symbol changed: the check symbol catches it."""
     return number[:-1] + next(c for c in tracking.ALPHABET if c != number[-1])

@@ -46,6 +46,8 @@ def kiosk_context():
         "paper_width": kiosk_mode.paper_width(g.get("kiosk_device")),
         "reset_url": kiosk_mode.reset_url(),
         "default_locale": DEFAULT_LOCALE,
+        # A shared touchscreen cannot call or message: numbers are text here.
+        "numbers_as_links": False,
     }
 
 

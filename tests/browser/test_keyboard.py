@@ -124,7 +124,7 @@ def test_a_resident_applies_with_the_keyboard_only(site, browser):
         page.keyboard.press("Enter")
 
         page.locator("button[name=step][value=confirm]").wait_for()
-        assert "1303054507900001" in page.locator("main").inner_text()
+        assert "1303 0545 0790 0001" in page.locator("main").inner_text()
         tab_to(page, "button[name=step][value=confirm]")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/t/[0-9A-Z]{9}/receipt\?new=1$"))
