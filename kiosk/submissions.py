@@ -104,6 +104,23 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     raise NumberSpaceExhausted()
 
 
+def open_requests_like(fields, form_token=None, limit=5):
+    """Requests still open for the same NIK and document: a clerk recording one
+    more is probably recording the same request twice. (The request this very
+    form stored, if it was sent before, is not one: sending it again is safe.)"""
+    query = Submission.select().where(
+        (Submission.nik == fields["nik"])
+        & (Submission.document_type == fields["document_type"])
+        & Submission.status.in_(workflow.OPEN)
+    )
+    if form_token:
+        sent_key = sent_form_key(form_token, fields)
+        query = query.where(
+            Submission.form_token.is_null() | (Submission.form_token != sent_key)
+        )
+    return list(query.order_by(Submission.created_at.desc()).limit(limit))
+
+
 def move(submission, target, *, version, staff, public_note="", internal_note=""):
     """Move a request to `target`, refusing disallowed moves and stale versions.
 

@@ -200,3 +200,23 @@ def test_a_request_by_whatsapp_or_sms_needs_the_residents_number(app, clerk, cha
     assert re.search(r"Resident(&#39;|')s phone or WhatsApp number</label>", html)
     assert Submission.select().count() == 0
     assert record(clerk, channel=channel, form_token="with-phone").status_code == 303
+
+
+def test_a_second_open_request_for_the_same_document_and_nik_is_confirmed_first(app, clerk):
+    same = {"channel": "counter", "nik": "1303050101900123"}
+    first = record(clerk, form_token="first", **same)
+    assert first.status_code == 303
+    existing = Submission.get()
+    assert record(clerk, form_token="first", **same).status_code == 303  # sent twice
+    again = record(clerk, form_token="second", **same)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "This resident may have applied already" in html
+    assert f'href="/staff/s/{existing.number}"' in html
+    assert Submission.select().count() == 1
+    confirmed = record(clerk, form_token="second", duplicate_ok="y", **same)
+    assert confirmed.status_code == 303
+    assert Submission.select().count() == 2
+    # Another document is no reason to ask.
+    other = record(clerk, form_token="third", document_type="KTP", **same)
+    assert other.status_code == 303

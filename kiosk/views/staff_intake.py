@@ -21,9 +21,10 @@ LAST_CHANNEL = "intake_channel"
 SKIP_FIELDS = ("form_token", "csrf_token")
 
 
-def _form_page(form, status=200):
+def _form_page(form, status=200, duplicates=()):
     form.ensure_token()
-    return render_template("staff/intake.html", form=form), status
+    page = render_template("staff/intake.html", form=form, duplicates=duplicates)
+    return page, status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,6 +49,14 @@ def new():
         return _form_page(form, 400)
     if request.form.get("step") == "check":  # shown again (another language), not stored
         return _form_page(form)
+    if not request.form.get("duplicate_ok"):
+        # Asked once: the clerk confirms a second open request for the same
+        # document and NIK (say, a lost receipt is usually not a new request).
+        duplicates = submissions.open_requests_like(
+            form.cleaned(), form.form_token.data or None
+        )
+        if duplicates:
+            return _form_page(form, 409, duplicates)
     submission = submissions.create(
         form.cleaned(),
         channel=form.channel.data,
