@@ -233,3 +233,26 @@ def test_detail_of_an_unknown_number_is_a_404_and_numbers_are_forgiving(app, cle
     lower = clerk.get(f"/staff/s/{submission.number.lower()}")
     assert lower.status_code == 301
     assert lower.headers["Location"].endswith(f"/staff/s/{submission.number}")
+
+
+def test_the_request_page_tells_the_resident_by_whatsapp_in_their_language(app, clerk):
+    from urllib.parse import parse_qs, urlsplit
+
+    submission = make_submission(status="verifying", language="en")
+    move(clerk, submission, "needs_info", public_note="Send a photo of the marriage book.")
+    page = clerk.get(f"/staff/s/{submission.number}?lang=id").get_data(as_text=True)
+    link = re.search(r'href="(https://wa\.me/[^"]+)"', page).group(1).replace("&amp;", "&")
+    parts = urlsplit(link)
+    assert parts.path == "/" + submission.phone.lstrip("+")
+    text = parse_qs(parts.query)["text"][0]
+    assert f"{submission.display_number} for Family Card (KK) is now “Action needed”" in text
+    assert f"/t/{submission.number}?lang=en" in text
+    assert text.endswith("Note from the office: Send a photo of the marriage book.")
+    assert "Pesan dalam bahasa Inggris ke 0812-3456-7890" in page
+    assert f'href="/t/{submission.number}/receipt"' in page
+
+
+def test_no_whatsapp_link_on_a_request_without_a_phone(app, clerk):
+    submission = make_submission(phone=None)
+    page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
+    assert "wa.me" not in page

@@ -16,7 +16,16 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
-from .. import auth, bulk, queue, submissions, tracking, workflow, worklists
+from .. import (
+    auth,
+    bulk,
+    queue,
+    resident_messages,
+    submissions,
+    tracking,
+    workflow,
+    worklists,
+)
 from ..i18n import STATUS_LABELS
 from ..models import DocumentType, Submission
 from ..staff_forms import BulkForm, MoveForm
@@ -158,6 +167,10 @@ def _find(number):
 
 
 def _detail(submission, form, status=200, message=None, error=None):
+    events = list(submission.timeline())
+    # The note given with the current status, as the tracking page shows it.
+    last = events[-1] if events else None
+    note = last.public_note if last and last.to_status == submission.status else ""
     return fragment_or_page(
         "staff/detail.html",
         "partials/staff_request.html",
@@ -166,7 +179,8 @@ def _detail(submission, form, status=200, message=None, error=None):
         form=form,
         next_statuses=workflow.next_statuses(submission.status),
         reason_required=workflow.REASON_REQUIRED,
-        events=list(submission.timeline()),
+        events=events,
+        whatsapp_status_url=resident_messages.status_link(submission, note),
         message=message,
         error=error,
         today=office_today(),

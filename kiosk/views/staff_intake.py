@@ -1,16 +1,13 @@
 """Recording requests that reached the office by counter, WhatsApp, SMS or village."""
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, gettext
 from htmx_flask import request as htmx_request
 
-from .. import auth, public_record, submissions
+from .. import auth, public_record, resident_messages, submissions
 from ..i18n import current_locale
 from ..models import Submission
 from ..staff_forms import IntakeForm
-from ..templating import public_url, requirements_swap
+from ..templating import requirements_swap
 from ..timeutil import office_today
 from . import track_views
 
@@ -68,31 +65,6 @@ def new():
     return redirect(url_for("staff_intake.recorded", number=submission.number), 303)
 
 
-def whatsapp_link(submission):
-    """A wa.me click-to-chat link whose message is in the resident's language."""
-    if not submission.phone:
-        return None
-    with force_locale(submission.language):
-        message = gettext(
-            "%(office)s: your request for %(document)s has been recorded. "
-            "Tracking number: %(number)s. Follow its progress at %(url)s",
-            office=g.office.localized("office_name", submission.language),
-            document=submission.document_type.name(submission.language),
-            number=submission.display_number,
-            url=public_url(
-                "public.tracking_page",
-                number=submission.number,
-                lang=submission.language,
-            ),
-        )
-    return (
-        "https://wa.me/"
-        + submission.phone.lstrip("+")
-        + "?"
-        + urlencode({"text": message})
-    )
-
-
 @bp.get("/new/<number>")
 def recorded(number):
     """The receipt of a request staff just recorded, to print or send by WhatsApp."""
@@ -101,7 +73,7 @@ def recorded(number):
         return render_template("staff/not_found.html", number=number[:40]), 404
     return render_template(
         "staff/intake_done.html",
-        whatsapp_url=whatsapp_link(submission),
+        whatsapp_url=resident_messages.recorded_link(submission),
         just_submitted=False,
         submission=submission,
         **track_views.public_view(public_record.find(submission.number)),
