@@ -13,7 +13,14 @@ from .i18n import STATUS_LABELS
 from .templating import public_url
 
 
-def _chat_link(submission, message):
+def _chat_link(submission, compose):
+    """wa.me with the message compose(language) wrote in the resident's
+    language; None when the request has no phone number."""
+    if not submission.phone:
+        return None
+    language = submission.language
+    with force_locale(language):
+        message = compose(language)
     return (
         "https://wa.me/"
         + submission.phone.lstrip("+")
@@ -29,12 +36,10 @@ def _tracking_url(submission):
 
 
 def recorded_link(submission):
-    """The tracking number of a request just recorded (None without a phone)."""
-    if not submission.phone:
-        return None
-    language = submission.language
-    with force_locale(language):
-        message = gettext(
+    """The tracking number of a request just recorded."""
+
+    def compose(language):
+        return gettext(
             "%(office)s: your request for %(document)s has been recorded. "
             "Tracking number: %(number)s. Follow its progress at %(url)s",
             office=g.office.localized("office_name", language),
@@ -42,16 +47,14 @@ def recorded_link(submission):
             number=submission.display_number,
             url=_tracking_url(submission),
         )
-    return _chat_link(submission, message)
+
+    return _chat_link(submission, compose)
 
 
 def status_link(submission, note=""):
-    """The request's status now, with the office's note for it if there is one
-    (None without a phone)."""
-    if not submission.phone:
-        return None
-    language = submission.language
-    with force_locale(language):
+    """The request's status now, with the office's note for it if there is one."""
+
+    def compose(language):
         message = gettext(
             "%(office)s: your request %(number)s for %(document)s is now "
             "“%(status)s”. Details: %(url)s",
@@ -63,4 +66,6 @@ def status_link(submission, note=""):
         )
         if note:
             message += "\n\n" + gettext("Note from the office: %(note)s", note=note)
-    return _chat_link(submission, message)
+        return message
+
+    return _chat_link(submission, compose)
