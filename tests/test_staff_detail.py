@@ -249,6 +249,7 @@ def test_the_request_page_tells_the_resident_by_whatsapp_in_their_language(app, 
     assert f"/t/{submission.number}?lang=en" in text
     assert text.endswith("Note from the office: Send a photo of the marriage book.")
     assert "Pesan dalam bahasa Inggris ke 0812-3456-7890" in page
+    assert "<dd>0812-3456-7890</dd>" in page  # as residents write it
     assert f'href="/t/{submission.number}/receipt"' in page
 
 
