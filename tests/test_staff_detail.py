@@ -42,7 +42,7 @@ def test_detail_shows_the_applicant_only_here_with_timeline(app, clerk):
         name="Siti Rahmawati", nik="1303015501900002", phone="+6281298765432"
     )
     page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
-    for text in ("Siti Rahmawati", "1303015501900002", "+6281298765432", "Muaro"):
+    for text in ("Siti Rahmawati", "1303015501900002", "0812-9876-5432", "Muaro"):
         assert text in page
     assert "The applicant, via Website" in page
     public = english(app.test_client()).get(f"/t/{submission.number}")
