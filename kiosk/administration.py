@@ -187,7 +187,7 @@ def save_office(actor, values, loaded=None):
     (`loaded` as for update_member)."""
     with db.atomic():
         # A fresh row, not the per-process cached one other threads are reading.
-        office = OfficeSettings.select().order_by(OfficeSettings.id).get()
+        office = OfficeSettings.saved()
         before = office_values(office)
         after = {name: values[name] for name in OFFICE_FIELDS}
         edit_guard.check(loaded, before, after)

@@ -63,15 +63,12 @@ def load(app, test_config=None):
     """Fill app.config in precedence order and make sure a secret key exists."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    # instance/config.py may give a setting as text, as the environment does:
-    # "host1,host2" is a list of hosts, and "0" does not mean on.
+    # The environment wins over instance/config.py, which may give a setting as
+    # text as the environment does: "host1,host2" is a list of hosts, and "0"
+    # does not mean on.
     for name, convert in ENVIRONMENT.items():
-        value = app.config.get(name)
-        if isinstance(value, str) and convert is not str:
-            app.config[name] = convert(value)
-    for name, convert in ENVIRONMENT.items():
-        value = os.environ.get(f"KIOSK_{name}")
-        if value is not None:
+        value = os.environ.get(f"KIOSK_{name}", app.config.get(name))
+        if isinstance(value, str):
             app.config[name] = convert(value)
     if test_config:
         app.config.update(test_config)

@@ -47,16 +47,14 @@ def _datetime_pattern(locale_code, fmt):
     """
     locale = Locale.parse(locale_code)
     if fmt == MINUTE:
-        glue = dates.get_datetime_format("medium", locale)
-        time_pattern = dates.get_time_format("short", locale).pattern
-        date_pattern = dates.get_date_format("medium", locale).pattern
-        combined = glue.replace("{0}", time_pattern).replace("{1}", date_pattern)
-        return locale, dates.parse_pattern(combined)
-    if fmt not in NAMED:
+        date_fmt, time_fmt = "medium", "short"
+    elif fmt in NAMED:
+        date_fmt = time_fmt = fmt
+    else:
         return locale, dates.parse_pattern(fmt)
-    glue = dates.get_datetime_format(fmt, locale)
-    time_pattern = dates.get_time_format(fmt, locale).pattern
-    date_pattern = _date_pattern(locale_code, fmt)[1].pattern
+    glue = dates.get_datetime_format(date_fmt, locale)
+    time_pattern = dates.get_time_format(time_fmt, locale).pattern
+    date_pattern = _date_pattern(locale_code, date_fmt)[1].pattern
     combined = glue.replace("{0}", time_pattern).replace("{1}", date_pattern)
     return locale, dates.parse_pattern(combined)
 

@@ -149,9 +149,10 @@ NOT_FOUND = _l(
 )
 
 
-def _is_api():
-    # A bot or app asks per call (?lang= or Accept-Language) for many residents:
-    # no cookie is kept for it, nor read from it.
+def is_api_request():
+    """A call to the JSON API. A bot or app asks per call (?lang= or
+    Accept-Language) for many residents: no language cookie is kept for it,
+    nor read from it, and its errors are JSON."""
     return request.path.startswith("/api/")
 
 
@@ -162,7 +163,7 @@ def select_locale():
         g.chosen_locale = chosen
         return chosen
     cookie = request.cookies.get(LANGUAGE_COOKIE)
-    if cookie in LOCALES and not _is_api():
+    if cookie in LOCALES and not is_api_request():
         return cookie
     # "in" is the old code for Indonesian, still sent by some older phones.
     best = request.accept_languages.best_match((*LOCALES, "in"))
@@ -185,7 +186,7 @@ def current_locale():
 def remember_choice(response):
     """Keep an explicit ?lang= choice in a cookie for the next visits."""
     chosen = g.get("chosen_locale")
-    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen and not _is_api():
+    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen and not is_api_request():
         response.set_cookie(
             LANGUAGE_COOKIE,
             chosen,

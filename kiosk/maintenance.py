@@ -186,7 +186,7 @@ def restore_sqlite(source, target, count=None):
 
 def _retention_days():
     # Read afresh: the admin may have just changed it (current() may be cached).
-    return OfficeSettings.select().order_by(OfficeSettings.id).get().retention_days
+    return OfficeSettings.saved().retention_days
 
 
 def purge_personal_data(now=None):

@@ -228,6 +228,11 @@ class OfficeSettings(BaseModel):
         return _office_settings.get()
 
     @classmethod
+    def saved(cls):
+        """The settings row as stored now, not this process's copy."""
+        return cls.select().order_by(cls.id).get()
+
+    @classmethod
     def forget_current(cls):
         """Drop this process's copy of current(), after a change."""
         _office_settings.forget()
@@ -282,7 +287,7 @@ ALL_MODELS = [
 ]
 
 
-_office_settings = ShortLived(lambda: OfficeSettings.select().order_by(OfficeSettings.id).get())
+_office_settings = ShortLived(OfficeSettings.saved)
 _listed_document_types = ShortLived(
     lambda: list(
         DocumentType.select()

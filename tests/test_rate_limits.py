@@ -101,18 +101,22 @@ def test_the_api_answers_429_in_json(limited):
     assert int(response.headers["Retry-After"]) > 0
 
 
+def _send_three_requests(client, token_prefix):
+    """Statuses of three confirmed applications, each from a form of its own."""
+    return [
+        client.post(
+            "/apply", data=dict(FORM, form_token=f"{token_prefix}{i}", step="confirm")
+        ).status_code
+        for i in range(3)
+    ]
+
+
 def test_submissions_are_limited_per_client_but_the_form_is_not(limited):
     app = limited()
     client = app.test_client()
     for _ in range(5):
         assert client.get("/apply").status_code == 200
-    statuses = [
-        client.post(
-            "/apply", data=dict(FORM, form_token=f"t{i}", step="confirm")
-        ).status_code
-        for i in range(3)
-    ]
-    assert statuses == [303, 303, 429]
+    assert _send_three_requests(client, "t") == [303, 303, 429]
     # Submitting and looking up have separate budgets.
     assert client.get(f"/t/{app.number}").status_code == 200
 
@@ -130,13 +134,7 @@ def test_checking_and_changing_answers_do_not_use_up_the_submission_budget(limit
             headers={"HX-Request": "true", "HX-Trigger-Name": "nik"},
         )
         assert in_place.status_code == 200
-    statuses = [
-        client.post(
-            "/apply", data=dict(FORM, form_token=f"s{i}", step="confirm")
-        ).status_code
-        for i in range(3)
-    ]
-    assert statuses == [303, 303, 429]
+    assert _send_three_requests(client, "s") == [303, 303, 429]
 
 
 def test_registered_kiosks_are_never_limited(limited):

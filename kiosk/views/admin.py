@@ -103,7 +103,6 @@ def _member_page(member, edit_form, password_form, status=200, conflict=None):
             member=member,
             form=edit_form,
             password_form=password_form,
-            locked=member.is_locked,
             conflict=conflict,
         ),
         status,

@@ -40,7 +40,7 @@ def office():
     """The office's details, the public address in QR codes, and kiosk timings."""
     # The saved row itself: each process keeps the settings for a few seconds,
     # and an admin must see (and the fingerprint cover) what is saved.
-    office = OfficeSettings.select().order_by(OfficeSettings.id).get()
+    office = OfficeSettings.saved()
     form = OfficeForm(obj=office)
     if not form.is_submitted():
         form.loaded.data = fingerprint(administration.office_values(office))

@@ -15,6 +15,7 @@ from werkzeug.exceptions import (
 )
 
 from .. import qr
+from ..i18n import is_api_request
 from ..i18n import lazy_gettext as _l
 from ..models import OfficeSettings
 from ..security import limiter
@@ -92,7 +93,7 @@ def _render(status, message=None, headers=()):
     page = _page_for(status)
     message = str(message or MESSAGES[page])
     hint = _wait_hint() if status == 429 else None
-    if request.path.startswith("/api/"):
+    if is_api_request():
         if hint:
             message = f"{message} {hint}"
         code = API_CODES.get(status, "error")

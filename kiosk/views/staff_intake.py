@@ -46,20 +46,19 @@ def new():
         return _form_page(form, 400)
     if request.form.get("step") == "check":  # shown again (another language), not stored
         return _form_page(form)
+    answers, form_token = form.cleaned(), form.form_token.data or None
     if not request.form.get("duplicate_ok"):
         # Asked once: the clerk confirms a second open request for the same
         # document and NIK (say, a lost receipt is usually not a new request).
-        duplicates = submissions.open_requests_like(
-            form.cleaned(), form.form_token.data or None
-        )
+        duplicates = submissions.open_requests_like(answers, form_token)
         if duplicates:
             return _form_page(form, 409, duplicates)
     submission = submissions.create(
-        form.cleaned(),
+        answers,
         channel=form.channel.data,
         today=office_today(),
         staff=g.staff,
-        form_token=form.form_token.data or None,
+        form_token=form_token,
     )
     session[LAST_CHANNEL] = form.channel.data
     return redirect(url_for("staff_intake.recorded", number=submission.number), 303)
