@@ -81,8 +81,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The formatter is the layout's single authority (88 columns, pyproject.toml):
+# a file it would change fails the build.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 # loadgroup: tests marked `slow` share one xdist group (tests/conftest.py), so two
 # of them never compete for the two cores; everything else is spread as usual.

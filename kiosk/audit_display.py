@@ -118,8 +118,10 @@ def details(event):
     rows = []
     for name, value in sorted(details_of(event).items()):
         label = str(labels.get(name, name))
-        if isinstance(value, list) and len(value) == 2 and event.action.endswith(
-            ".update"
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and event.action.endswith(".update")
         ):
             before, after = (show_value(name, item) for item in value)
             rows.append(Detail(label, before=before, after=after, changed=True))

@@ -68,7 +68,10 @@ def open_database(url, instance_path):
     if scheme in ("postgres", "postgresql"):
         # A connection per request costs more than the request itself: pool them.
         return connect_url(
-            f"postgresql+pool://{rest}", max_connections=32, stale_timeout=300, **unquote
+            f"postgresql+pool://{rest}",
+            max_connections=32,
+            stale_timeout=300,
+            **unquote,
         )
     return connect_url(url, **unquote)
 

@@ -83,8 +83,7 @@ STATUS_LABELS = {
 
 STATUS_EXPLANATIONS = {
     workflow.SUBMITTED: _l(
-        "We have received your request. It is waiting for staff to check the "
-        "documents."
+        "We have received your request. It is waiting for staff to check the documents."
     ),
     workflow.VERIFYING: _l("Staff are checking your documents."),
     workflow.NEEDS_INFO: _l(
@@ -97,9 +96,7 @@ STATUS_EXPLANATIONS = {
         "and bring this receipt."
     ),
     workflow.COMPLETED: _l("The document has been handed over. Thank you."),
-    workflow.REJECTED: _l(
-        "Your request cannot be processed. Read the reason below."
-    ),
+    workflow.REJECTED: _l("Your request cannot be processed. Read the reason below."),
 }
 
 # What the resident should do now, per status.
@@ -186,7 +183,11 @@ def current_locale():
 def remember_choice(response):
     """Keep an explicit ?lang= choice in a cookie for the next visits."""
     chosen = g.get("chosen_locale")
-    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen and not is_api_request():
+    if (
+        chosen
+        and request.cookies.get(LANGUAGE_COOKIE) != chosen
+        and not is_api_request()
+    ):
         response.set_cookie(
             LANGUAGE_COOKIE,
             chosen,
@@ -222,7 +223,9 @@ def _install_jinja_gettext(app):
 
 
 def init_app(app):
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=select_timezone
+    )
     _install_jinja_gettext(app)
     app.after_request(remember_choice)
     app.jinja_env.globals.update(

@@ -79,7 +79,9 @@ def _name_without_replacing(partial, target):
         os.link(partial, target)  # unlike rename, refuses to replace a file
         return
     except FileExistsError:
-        raise MaintenanceError(f"{target} exists already; choose a new file name.") from None
+        raise MaintenanceError(
+            f"{target} exists already; choose a new file name."
+        ) from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
             raise
@@ -88,7 +90,9 @@ def _name_without_replacing(partial, target):
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise MaintenanceError(f"{target} exists already; choose a new file name.") from None
+        raise MaintenanceError(
+            f"{target} exists already; choose a new file name."
+        ) from None
     with os.fdopen(descriptor, "wb") as out, open(partial, "rb") as copy:
         shutil.copyfileobj(copy, out)
         out.flush()

@@ -59,7 +59,11 @@ _RECORD_COLUMNS = (
     DocumentType.name_id,
     DocumentType.name_en,
 )
-_EVENT_COLUMNS = (StatusEvent.to_status, StatusEvent.public_note, StatusEvent.created_at)
+_EVENT_COLUMNS = (
+    StatusEvent.to_status,
+    StatusEvent.public_note,
+    StatusEvent.created_at,
+)
 _PLACEHOLDER = "number-placeholder"
 _compiled = {}  # database class (the SQL dialect) -> SQL text
 
@@ -101,4 +105,6 @@ def find(number):
         status, note, at = _values(_EVENT_COLUMNS, row[split:])
         if status is not None:
             events.append(PublicEvent(status, note or "", at))
-    return PublicRecord(number, *_values(_RECORD_COLUMNS, rows[0]), events=tuple(events))
+    return PublicRecord(
+        number, *_values(_RECORD_COLUMNS, rows[0]), events=tuple(events)
+    )

@@ -99,7 +99,9 @@ def compute(today, zone):
         counts[(start, type_id)] = count
         totals[start] = totals.get(start, 0) + count
     used = {type_id for _, type_id in counts}
-    types = [t for t in DocumentType.select().order_by(DocumentType.position) if t.id in used]
+    types = [
+        t for t in DocumentType.select().order_by(DocumentType.position) if t.id in used
+    ]
 
     # A request becomes ready once (ready leads only to completed).
     days = calendar.days_between(Submission.created_at, StatusEvent.created_at)

@@ -140,9 +140,7 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
             Submission.update(
                 status=target, version=Submission.version + 1, updated_at=now
             )
-            .where(
-                (Submission.id == current.id) & (Submission.version == version)
-            )
+            .where((Submission.id == current.id) & (Submission.version == version))
             .execute()
         )
         if updated != 1:

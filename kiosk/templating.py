@@ -61,7 +61,11 @@ def resent_answers():
         return None
     if g.get("error_page"):  # what was sent may be what failed (too large, say)
         return None
-    fields = [(name, value) for name, value in request.form.items(multi=True) if name != "step"]
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name != "step"
+    ]
     step = "edit" if request.form.get("step") == "edit" else "check"
     return [*fields, ("step", step)]
 
@@ -94,7 +98,10 @@ def office_context():
         return {"office": None, "office_name": ""}
     from .i18n import current_locale
 
-    return {"office": office, "office_name": office.localized("office_name", current_locale())}
+    return {
+        "office": office,
+        "office_name": office.localized("office_name", current_locale()),
+    }
 
 
 def init_app(app):

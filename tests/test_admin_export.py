@@ -18,7 +18,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def read_csv(response):
     body = response.get_data()
     assert body.startswith("\ufeff".encode())  # BOM: spreadsheets read UTF-8
@@ -46,8 +45,14 @@ def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
 
 def test_the_audit_trail_keeps_the_kind_of_search_not_its_text(app, admin):
     for q in ("1303010101904321", "Siti Rahmawati"):
-        assert admin.get("/staff/admin/export.csv", query_string={"q": q}).status_code == 200
-    details = [e.details for e in AdminEvent.select().where(AdminEvent.action == "queue.export")]
+        assert (
+            admin.get("/staff/admin/export.csv", query_string={"q": q}).status_code
+            == 200
+        )
+    details = [
+        e.details
+        for e in AdminEvent.select().where(AdminEvent.action == "queue.export")
+    ]
     assert len(details) == 2
     assert not any("1303010101904321" in d or "Siti" in d for d in details)
     assert any('"nik"' in d for d in details) and any('"name"' in d for d in details)

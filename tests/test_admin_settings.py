@@ -24,7 +24,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def type_form(**values):
     data = {
         "name_id": "Kartu Keluarga (KK)",
@@ -186,10 +185,19 @@ def test_office_settings_are_saved_and_recorded(app, admin):
         ),
         ({"public_base_url": "http://[x"}, "Enter a web address like"),
         ({"public_base_url": "https://exa mple.go.id"}, "Enter a web address like"),
-        ({"public_base_url": "https://x.go.id/lacak permohonan"}, "Enter a web address like"),
-        ({"public_base_url": "https://x.go.id/pelacakan-ä"}, "Enter a web address like"),
+        (
+            {"public_base_url": "https://x.go.id/lacak permohonan"},
+            "Enter a web address like",
+        ),
+        (
+            {"public_base_url": "https://x.go.id/pelacakan-ä"},
+            "Enter a web address like",
+        ),
         ({"public_base_url": "https://x.go.id/100%"}, "Enter a web address like"),
-        ({"public_base_url": "https://dukcapil.go.id:99999"}, "Enter a web address like"),
+        (
+            {"public_base_url": "https://dukcapil.go.id:99999"},
+            "Enter a web address like",
+        ),
         (
             {"public_base_url": "https://" + "very-long-name." * 8 + "example.go.id"},
             "too long for the QR code",
@@ -276,7 +284,9 @@ def test_audit_trail_lists_admin_changes_newest_first(app, admin):
     admin.post("/staff/admin/office", data=office_form(timezone="Asia/Jayapura"))
     page = admin.get("/staff/admin/audit").get_data(as_text=True)
     assert page.index("Office settings changed") < page.index("Kiosk registered")
-    assert re.search(r"Time zone: Asia/Jakarta <span[^>]*>→</span>.*? Asia/Jayapura", page)
+    assert re.search(
+        r"Time zone: Asia/Jakarta <span[^>]*>→</span>.*? Asia/Jayapura", page
+    )
     assert "Boss" in page
 
 
@@ -346,14 +356,20 @@ def test_changes_show_at_once_while_each_process_keeps_its_settings(make_app):
     assert 'value="0754 555"' in admin.get("/staff/admin/office").get_data(as_text=True)
 
 
-def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(app, admin):
+def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(
+    app, admin
+):
     kk = DocumentType.get(DocumentType.code == "KK")
     assert kk.position == 0
     page = admin.get(f"/staff/admin/types/{kk.id}").get_data(as_text=True)
     assert re.search(r'name="position"[^>]*value="0"', page)
-    refused = admin.post(f"/staff/admin/types/{kk.id}", data=type_form(service_days="abc"))
+    refused = admin.post(
+        f"/staff/admin/types/{kk.id}", data=type_form(service_days="abc")
+    )
     assert refused.status_code == 400
-    assert re.search(r'name="service_days"[^>]*value="abc"', refused.get_data(as_text=True))
+    assert re.search(
+        r'name="service_days"[^>]*value="abc"', refused.get_data(as_text=True)
+    )
 
 
 def test_a_document_type_saved_by_another_admin_meanwhile_is_not_undone(app, admin):
@@ -362,7 +378,10 @@ def test_a_document_type_saved_by_another_admin_meanwhile_is_not_undone(app, adm
     mine = loaded_fingerprint(admin.get(url))
     other = staff_client(app, "second", role="admin")
     theirs = loaded_fingerprint(other.get(url))
-    assert other.post(url, data=type_form(service_days="14", loaded=theirs)).status_code == 303
+    assert (
+        other.post(url, data=type_form(service_days="14", loaded=theirs)).status_code
+        == 303
+    )
 
     refused = admin.post(url, data=type_form(service_days="10", loaded=mine))
     page = " ".join(refused.get_data(as_text=True).split())
@@ -372,21 +391,29 @@ def test_a_document_type_saved_by_another_admin_meanwhile_is_not_undone(app, adm
     assert 'name="service_days" type="text" value="10"' in page  # the form as left
     assert DocumentType.get_by_id(kk.id).service_days == 14
     # The page now carries their values' fingerprint: saving again replaces them.
-    again = admin.post(url, data=type_form(service_days="10", loaded=loaded_fingerprint(refused)))
+    again = admin.post(
+        url, data=type_form(service_days="10", loaded=loaded_fingerprint(refused))
+    )
     assert again.status_code == 303
     assert DocumentType.get_by_id(kk.id).service_days == 10
     # The same form sent twice (a double click) is no conflict: it is already saved.
-    assert admin.post(url, data=type_form(service_days="10", loaded=mine)).status_code == 303
+    assert (
+        admin.post(url, data=type_form(service_days="10", loaded=mine)).status_code
+        == 303
+    )
 
 
 def test_office_settings_saved_by_another_admin_meanwhile_are_not_undone(app, admin):
     mine = loaded_fingerprint(admin.get("/staff/admin/office"))
     other = staff_client(app, "second", role="admin")
     theirs = loaded_fingerprint(other.get("/staff/admin/office"))
-    saved = other.post("/staff/admin/office", data=office_form(phone="0754 123", loaded=theirs))
+    saved = other.post(
+        "/staff/admin/office", data=office_form(phone="0754 123", loaded=theirs)
+    )
     assert saved.status_code == 303
     refused = admin.post(
-        "/staff/admin/office", data=office_form(phone="0754 999", address="Jl. Baru", loaded=mine)
+        "/staff/admin/office",
+        data=office_form(phone="0754 999", address="Jl. Baru", loaded=mine),
     )
     assert refused.status_code == 409
     assert "<title>Error:" in refused.get_data(as_text=True)

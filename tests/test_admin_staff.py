@@ -20,7 +20,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def member(username):
     return StaffMember.get(StaffMember.username == username)
 
@@ -228,7 +227,9 @@ def test_an_account_changed_by_another_admin_meanwhile_is_not_undone(app, admin)
     form = {"display_name": "Rina Wati", "role": "staff", "active": "y"}
     theirs = loaded_fingerprint(other.get(url))
     assert other.post(url, data={**form, "loaded": theirs}).status_code == 303
-    refused = admin.post(url, data={**form, "display_name": "Rina", "role": "admin", "loaded": mine})
+    refused = admin.post(
+        url, data={**form, "display_name": "Rina", "role": "admin", "loaded": mine}
+    )
     assert refused.status_code == 409
     assert "Rina Wati" in refused.get_data(as_text=True)
     assert (member("rina").display_name, member("rina").role) == ("Rina Wati", "staff")
@@ -238,7 +239,9 @@ def test_an_account_changed_by_another_admin_meanwhile_is_not_undone(app, admin)
     assert loaded_fingerprint(again) == loaded_fingerprint(admin.get(url))
 
 
-def test_an_admin_who_switches_their_own_account_off_is_not_sent_to_a_closed_page(app, admin):
+def test_an_admin_who_switches_their_own_account_off_is_not_sent_to_a_closed_page(
+    app, admin
+):
     make_staff("second", role="admin")
     switched_off = edit(admin, "boss", role="admin", active=False)
     assert switched_off.status_code == 303

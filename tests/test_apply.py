@@ -12,30 +12,63 @@ from tests.support.pages import language_forms
 
 
 def _check(client, **changes):
-    return client.post("/apply?lang=en", data=dict(FORM, form_token="t" * 32, **changes))
+    return client.post(
+        "/apply?lang=en", data=dict(FORM, form_token="t" * 32, **changes)
+    )
 
 
 def _confirm(client, **changes):
     return client.post(
         "/apply?lang=en",
-        data=dict(FORM, form_token=changes.pop("form_token", "t" * 32), step="confirm", **changes),
+        data=dict(
+            FORM,
+            form_token=changes.pop("form_token", "t" * 32),
+            step="confirm",
+            **changes,
+        ),
     )
 
 
 def test_form_shows_every_field_with_labels_and_hints(client):
     page = client.get("/apply?lang=en").text
-    for name in ("document_type", "applicant_name", "nik", "phone", "kecamatan", "nagari", "note", "language", "consent"):
+    for name in (
+        "document_type",
+        "applicant_name",
+        "nik",
+        "phone",
+        "kecamatan",
+        "nagari",
+        "note",
+        "language",
+        "consent",
+    ):
         assert f'name="{name}"' in page, name
     assert '<label class="label" for="nik">NIK</label>' in page
     assert 'aria-describedby="nik-hint"' in page
-    for kecamatan in ("Kamang Baru", "Koto VII", "IV Nagari", "Kupitan", "Lubuk Tarok", "Sijunjung", "Sumpur Kudus", "Tanjung Gadang"):
+    for kecamatan in (
+        "Kamang Baru",
+        "Koto VII",
+        "IV Nagari",
+        "Kupitan",
+        "Lubuk Tarok",
+        "Sijunjung",
+        "Sumpur Kudus",
+        "Tanjung Gadang",
+    ):
         assert kecamatan in page
     assert 'autocomplete="off"' in page
 
 
 def test_form_lists_document_types_with_expected_days(client):
     page = client.get("/apply?lang=en").text
-    for name in ("Family Card (KK)", "Electronic ID card (KTP-el)", "Child ID Card (KIA)", "Birth Certificate", "Death Certificate", "Relocation Letter"):
+    for name in (
+        "Family Card (KK)",
+        "Electronic ID card (KTP-el)",
+        "Child ID Card (KIA)",
+        "Birth Certificate",
+        "Death Certificate",
+        "Relocation Letter",
+    ):
         assert name in page
     assert "Usually ready in 14 working days" in page
 
@@ -58,7 +91,11 @@ def test_a_field_is_checked_in_place(client):
     response = client.post(
         "/apply?lang=en",
         data={"nik": "12345"},
-        headers={"HX-Request": "true", "HX-Trigger-Name": "nik", "HX-Target": "nik-field"},
+        headers={
+            "HX-Request": "true",
+            "HX-Trigger-Name": "nik",
+            "HX-Target": "nik-field",
+        },
     )
     assert response.status_code == 200
     assert "<html" not in response.text
@@ -81,7 +118,10 @@ def test_valid_answers_lead_to_the_check_page(client):
     assert 'value="+6281234567890"' in response.text  # normalised phone, sent on
     # Shown as residents write them, to compare with their card and phone.
     assert "<dd>0812-3456-7890</dd>" in response.text
-    assert f"<dd>{' '.join(FORM['nik'][i:i + 4] for i in range(0, 16, 4))}</dd>" in response.text
+    assert (
+        f"<dd>{' '.join(FORM['nik'][i : i + 4] for i in range(0, 16, 4))}</dd>"
+        in response.text
+    )
     # What to bring, for residents whose browser did not show it on the form.
     assert "What to prepare for Family Card (KK)" in response.text
     assert Submission.select().count() == 0
@@ -112,7 +152,9 @@ def test_errors_are_summarised_and_keep_what_was_typed(client):
 
 
 def test_change_answers_returns_to_the_filled_form(client):
-    response = client.post("/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20))
+    response = client.post(
+        "/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20)
+    )
     assert response.status_code == 200
     assert 'value="Siti Rahma"' in response.text
     assert "field-error" not in response.text
@@ -143,7 +185,9 @@ def test_switching_language_on_a_form_with_errors_keeps_what_was_typed(client):
 
 
 def test_switching_language_while_changing_answers_keeps_the_form(client):
-    page = client.post("/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20)).text
+    page = client.post(
+        "/apply?lang=en", data=dict(FORM, step="edit", form_token="x" * 20)
+    ).text
     response = _switch_language(client, page, "id")
     assert response.status_code == 200
     assert "Ajukan permohonan dokumen" in response.text
@@ -233,7 +277,9 @@ def test_the_same_form_sent_twice_at_once_stores_one_request(app):
     locations = []
 
     def send():
-        locations.append(_confirm(app.test_client(), form_token="racing-token-1").headers["Location"])
+        locations.append(
+            _confirm(app.test_client(), form_token="racing-token-1").headers["Location"]
+        )
 
     threads = [threading.Thread(target=send) for _ in range(6)]
     for thread in threads:

@@ -50,6 +50,7 @@ def test_default_database_is_sqlite_with_wal_foreign_keys_and_full_sync(
     try:
         assert database.database == str(tmp_path / "instance" / "kiosk.db")
         with database.connection_context():
+
             def pragma(name):
                 return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
 
@@ -123,7 +124,12 @@ def test_settings_in_instance_config_are_read_like_the_environment(
 ):
     from kiosk import create_app
 
-    for name in ("KIOSK_SECRET_KEY", "KIOSK_DATABASE_URL", "KIOSK_TRUSTED_HOSTS", "KIOSK_HTTPS"):
+    for name in (
+        "KIOSK_SECRET_KEY",
+        "KIOSK_DATABASE_URL",
+        "KIOSK_TRUSTED_HOSTS",
+        "KIOSK_HTTPS",
+    ):
         monkeypatch.delenv(name, raising=False)
     folder = tmp_path / "instance"
     folder.mkdir()
@@ -149,6 +155,7 @@ def test_database_url_selects_the_backend(app, db_backend):
 
 def test_submission_and_first_event_are_written_together(app, monkeypatch):
     with app.app_context(), db.connection_context():
+
         def failing_create(*args, **kwargs):
             raise RuntimeError("disk full")
 

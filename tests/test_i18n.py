@@ -11,7 +11,13 @@ from tests.support.factories import make_submission
 from tests.support.pages import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+}
 
 
 def _method_map():
@@ -70,7 +76,9 @@ def test_placeholders_survive_translation():
         if not message.id:
             continue
         source = message.id if isinstance(message.id, str) else message.id[0]
-        targets = [message.string] if isinstance(message.string, str) else message.string
+        targets = (
+            [message.string] if isinstance(message.string, str) else message.string
+        )
         for target in targets:
             assert sorted(placeholder.findall(source)) == sorted(
                 placeholder.findall(target)
@@ -140,7 +148,20 @@ def test_dates_are_formatted_in_the_office_language(app, client):
 
     with app.app_context():
         submission = make_submission()
-    month_id = {1: "Januari", 2: "Februari", 3: "Maret", 4: "April", 5: "Mei", 6: "Juni", 7: "Juli", 8: "Agustus", 9: "September", 10: "Oktober", 11: "November", 12: "Desember"}
+    month_id = {
+        1: "Januari",
+        2: "Februari",
+        3: "Maret",
+        4: "April",
+        5: "Mei",
+        6: "Juni",
+        7: "Juli",
+        8: "Agustus",
+        9: "September",
+        10: "Oktober",
+        11: "November",
+        12: "Desember",
+    }
     page_id = client.get(f"/t/{submission.number}?lang=id").text
     assert month_id[submission.due_date.month] in page_id
     page_en = client.get(f"/t/{submission.number}?lang=en").text
@@ -183,11 +204,15 @@ def test_dates_read_exactly_as_babel_writes_them(app, zone):
                 assert dateformat.format_datetime(moment, "EEEE HH:mm") == expected
             for fmt in ("short", "medium", "long", "full", "MMM y"):
                 for moment in moments:
-                    expected = _day_without_zero(flask_babel.format_datetime(moment, fmt))
+                    expected = _day_without_zero(
+                        flask_babel.format_datetime(moment, fmt)
+                    )
                     assert dateformat.format_datetime(moment, fmt) == expected
                     expected = _day_without_zero(flask_babel.format_date(moment, fmt))
                     assert dateformat.format_date(moment, fmt) == expected
-                    expected = _day_without_zero(flask_babel.format_date(moment.date(), fmt))
+                    expected = _day_without_zero(
+                        flask_babel.format_date(moment.date(), fmt)
+                    )
                     assert dateformat.format_date(moment.date(), fmt) == expected
 
 
@@ -227,7 +252,10 @@ def test_an_indonesian_full_date_has_no_leading_zero(app):
 
     with app.test_request_context("/?lang=id"):
         app.preprocess_request()
-        assert dateformat.format_date(dt.date(2026, 12, 2), "full") == "Rabu, 2 Desember 2026"
+        assert (
+            dateformat.format_date(dt.date(2026, 12, 2), "full")
+            == "Rabu, 2 Desember 2026"
+        )
 
 
 def test_template_gettext_escapes_values_and_translates(app):

@@ -72,9 +72,7 @@ def test_the_form_sent_twice_stores_one_request(app, kiosk_client):
         assert Submission.select().count() == 1
 
 
-def test_a_request_that_cannot_be_stored_keeps_the_answers_on_screen(
-    app, kiosk_client
-):
+def test_a_request_that_cannot_be_stored_keeps_the_answers_on_screen(app, kiosk_client):
     check = walk_to_check(kiosk_client)
     # A real failure inside the transaction: the first status event cannot be
     # written, so the request row written before it must be rolled back too.

@@ -120,7 +120,9 @@ def test_needs_info_shows_what_to_bring(app, client, submission):
     assert "Perlu dilengkapi" in page
     assert "Kirim foto buku nikah" in page
     # The progress line stops at the step that waits for the resident, and says why.
-    current = re.search(r'<li class="([^"]*)"\s*aria-current="step">(.*?)</li>', page, re.S)
+    current = re.search(
+        r'<li class="([^"]*)"\s*aria-current="step">(.*?)</li>', page, re.S
+    )
     assert "progress-step--attention" in current.group(1)
     assert "Perlu dilengkapi" in current.group(2)
     # The office can be called or messaged with one tap.
@@ -171,7 +173,9 @@ def test_the_api_gives_what_the_tracking_page_shows(app, client, submission):
     assert waiting["expected_date"] == submission.due_date.isoformat()
     assert waiting["office"] is None
     assert waiting["language"] == "en"
-    _advance(app, submission, ("verifying", ""), ("processing", ""), ("ready", "Loket 3"))
+    _advance(
+        app, submission, ("verifying", ""), ("processing", ""), ("ready", "Loket 3")
+    )
     ready = client.get(path).json
     assert ready["status"]["label"] == "Ready"
     assert ready["expected_date"] is None  # the document is there already
@@ -261,7 +265,10 @@ def test_redirects_keep_the_chosen_language_and_paper(client, submission):
     assert page.status_code == 301
     assert page.headers["Location"] == f"/t/{submission.number}?lang=en"
     receipt = client.get(f"/t/{typed}/receipt?paper=58&lang=en")
-    assert receipt.headers["Location"] == f"/t/{submission.number}/receipt?lang=en&paper=58"
+    assert (
+        receipt.headers["Location"]
+        == f"/t/{submission.number}/receipt?lang=en&paper=58"
+    )
     shown = tracking.display(submission.number)
     looked_up = client.get("/track", query_string={"number": shown, "lang": "en"})
     assert looked_up.headers["Location"] == f"/t/{submission.number}?lang=en"
@@ -298,7 +305,9 @@ def test_the_receipt_names_its_qr_image_by_the_address_it_holds(make_app):
         number = make_submission().number
     after = make_app(PUBLIC_BASE_URL="https://dukcapil.example.go.id")
     old, new = qr_source(before, number), qr_source(after, number)
-    assert old.startswith(f"/t/{number}/qr.svg?v=") and new.startswith(f"/t/{number}/qr.svg?v=")
+    assert old.startswith(f"/t/{number}/qr.svg?v=") and new.startswith(
+        f"/t/{number}/qr.svg?v="
+    )
     assert old != new
     assert qr_source(after, number) == new  # the same address keeps its name
     image = after.test_client().get(new.replace("&amp;", "&"))

@@ -294,7 +294,9 @@ def test_a_host_too_long_for_a_qr_code_gets_a_400_not_a_500(make_app):
     submission = make_submission()
     host = "a.b." * 800 + "example"
     for kind in ("svg", "png"):
-        response = client.get(f"/t/{submission.number}/qr.{kind}", headers={"Host": host})
+        response = client.get(
+            f"/t/{submission.number}/qr.{kind}", headers={"Host": host}
+        )
         assert response.status_code == 400, kind
         _check_headers(response, 400)
     assert client.get(f"/t/{submission.number}/qr.svg").status_code == 200

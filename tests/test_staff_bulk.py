@@ -17,7 +17,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def ticked(*requests, version_offset=0):
     return [f"{s.number}:{s.version + version_offset}" for s in requests]
 
@@ -93,13 +92,19 @@ def test_bulk_refuses_per_request_and_says_why(app, clerk):
     assert Submission.get_by_id(changed_meanwhile.id).status == "rejected"
     # The ones left as they were stay ticked, to try another status.
     assert f'value="{already_ready.number}:{already_ready.version}" ' in html
-    assert re.search(rf'value="{already_ready.number}:\d+"[^>]*data-select-row checked', html)
-    assert not re.search(rf'value="{fine.number}:\d+"[^>]*data-select-row checked', html)
+    assert re.search(
+        rf'value="{already_ready.number}:\d+"[^>]*data-select-row checked', html
+    )
+    assert not re.search(
+        rf'value="{fine.number}:\d+"[^>]*data-select-row checked', html
+    )
 
 
 def test_a_bulk_change_that_moves_nothing_keeps_the_clerks_choice(app, clerk):
     ready = make_submission(status="ready")
-    response = bulk(clerk, ticked(ready), "verifying", htmx=True, internal_note="batch 7")
+    response = bulk(
+        clerk, ticked(ready), "verifying", htmx=True, internal_note="batch 7"
+    )
     html = response.get_data(as_text=True)
     assert "None of the" not in html  # one request: the singular
     assert "The request was not changed." in html
@@ -115,7 +120,10 @@ def test_bulk_needs_a_reason_for_needs_info_and_rejected(app, clerk):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Nothing was changed" in html
-    assert "Write in the note for the resident why the request cannot be processed." in html
+    assert (
+        "Write in the note for the resident why the request cannot be processed."
+        in html
+    )
     assert Submission.get_by_id(request.id).status == "submitted"
     done = bulk(clerk, ticked(request), "rejected", public_note="Permohonan ganda.")
     assert "1 of 1 request changed." in done.get_data(as_text=True)
@@ -152,10 +160,17 @@ def test_bulk_without_htmx_lands_on_the_list_so_a_reload_sends_nothing(app, cler
     first, second = make_submission(channel="sms"), make_submission(channel="sms")
     sent = clerk.post(
         "/staff/bulk",
-        data={"selected": ticked(first), "target": "verifying", "filters": "channel=sms&order=newest"},
+        data={
+            "selected": ticked(first),
+            "target": "verifying",
+            "filters": "channel=sms&order=newest",
+        },
     )
     assert sent.status_code == 303
-    assert sent.headers["Location"] == "/staff?channel=sms&order=newest#bulk-result-heading"
+    assert (
+        sent.headers["Location"]
+        == "/staff?channel=sms&order=newest#bulk-result-heading"
+    )
     # Another tab's in-place update does not take the results.
     fragment = clerk.get("/staff", headers=htmx_headers("queue")).get_data(as_text=True)
     assert 'class="bulk-result"' not in fragment

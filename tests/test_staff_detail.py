@@ -17,7 +17,6 @@ from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def move(client, submission, target, version=None, htmx=False, **notes):
     data = {
         "target": target,
@@ -239,13 +238,23 @@ def test_the_request_page_tells_the_resident_by_whatsapp_in_their_language(app, 
     from urllib.parse import parse_qs, urlsplit
 
     submission = make_submission(status="verifying", language="en")
-    move(clerk, submission, "needs_info", public_note="Send a photo of the marriage book.")
+    move(
+        clerk,
+        submission,
+        "needs_info",
+        public_note="Send a photo of the marriage book.",
+    )
     page = clerk.get(f"/staff/s/{submission.number}?lang=id").get_data(as_text=True)
-    link = re.search(r'href="(https://wa\.me/[^"]+)"', page).group(1).replace("&amp;", "&")
+    link = (
+        re.search(r'href="(https://wa\.me/[^"]+)"', page).group(1).replace("&amp;", "&")
+    )
     parts = urlsplit(link)
     assert parts.path == "/" + submission.phone.lstrip("+")
     text = parse_qs(parts.query)["text"][0]
-    assert f"{submission.display_number} for Family Card (KK) is now “Action needed”" in text
+    assert (
+        f"{submission.display_number} for Family Card (KK) is now “Action needed”"
+        in text
+    )
     assert f"/t/{submission.number}?lang=en" in text
     assert text.endswith("Note from the office: Send a photo of the marriage book.")
     assert "Pesan dalam bahasa Inggris ke 0812-3456-7890" in page

@@ -18,7 +18,6 @@ from tests.support.staff import (  # noqa: F401
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
-
 def record(client, **fields):
     return client.post("/staff/new", data=application_fields(**fields))
 
@@ -80,7 +79,9 @@ def test_switching_language_keeps_the_clerks_answers_and_records_nothing(app, cl
     assert 'value="1234"' in html
     assert re.search(r'value="whatsapp"[^>]*checked', html)
     # Valid answers shown again in the other language are not recorded either.
-    shown = clerk.post("/staff/new?lang=id", data=application_fields(channel="counter", step="check"))
+    shown = clerk.post(
+        "/staff/new?lang=id", data=application_fields(channel="counter", step="check")
+    )
     assert shown.status_code == 200
     assert "Catat permohonan" in shown.get_data(as_text=True)
     assert Submission.select().count() == 0
@@ -169,7 +170,9 @@ def test_whatsapp_message_is_in_the_residents_language_not_the_clerks(app, clerk
     assert "Family Card" not in text
     assert "Nomor pelacakan" in text  # needs the Indonesian catalog
     assert "Opens WhatsApp with a message in Indonesian to +6281234567890" in page
-    indonesian = clerk.get(response.headers["Location"] + "?lang=id").get_data(as_text=True)
+    indonesian = clerk.get(response.headers["Location"] + "?lang=id").get_data(
+        as_text=True
+    )
     assert "Membuka WhatsApp dengan pesan dalam bahasa Indonesia ke" in indonesian
 
 
@@ -202,7 +205,9 @@ def test_a_request_by_whatsapp_or_sms_needs_the_residents_number(app, clerk, cha
     assert record(clerk, channel=channel, form_token="with-phone").status_code == 303
 
 
-def test_a_second_open_request_for_the_same_document_and_nik_is_confirmed_first(app, clerk):
+def test_a_second_open_request_for_the_same_document_and_nik_is_confirmed_first(
+    app, clerk
+):
     same = {"channel": "counter", "nik": "1303050101900123"}
     first = record(clerk, form_token="first", **same)
     assert first.status_code == 303

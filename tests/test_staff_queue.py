@@ -25,7 +25,6 @@ def shown(response):
     return ROW.findall(response.get_data(as_text=True))
 
 
-
 def test_queue_counts_open_requests_and_finished_ones_of_the_last_30_days(app, clerk):
     make_submission()
     make_submission()
@@ -150,9 +149,7 @@ def test_search_by_name_prefix_ignores_case(app, clerk):
 
 
 @pytest.mark.parametrize("last", ["\ud7ff", "\U0010ffff", "\uffff"])
-def test_a_name_search_ending_in_the_last_characters_of_a_range_works(
-    app, clerk, last
-):
+def test_a_name_search_ending_in_the_last_characters_of_a_range_works(app, clerk, last):
     make_submission(name="Andi Saputra")
     response = clerk.get("/staff", query_string={"q": "Andi" + last})
     assert response.status_code == 200

@@ -108,7 +108,9 @@ def test_parse_empty_input(text):
     assert tracking.parse(text).error == tracking.EMPTY
 
 
-@pytest.mark.parametrize("text", ["ABC", "7KQ4M2XP9X", "7KQ4M2XP!", "7KQ4M2XP", "ÄÖÜ123456"])
+@pytest.mark.parametrize(
+    "text", ["ABC", "7KQ4M2XP9X", "7KQ4M2XP!", "7KQ4M2XP", "ÄÖÜ123456"]
+)
 def test_parse_wrong_length_or_symbols_is_malformed(text):
     assert tracking.parse(text).error == tracking.MALFORMED
 

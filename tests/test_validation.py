@@ -61,7 +61,16 @@ def test_indonesian_phone_numbers_are_normalised(typed, normalised):
 
 
 @pytest.mark.parametrize(
-    "typed", ["12345", "+1 202 555 0100", "0812", "08123456789012345", "0800000", "0062812345678", "08x2345678"]
+    "typed",
+    [
+        "12345",
+        "+1 202 555 0100",
+        "0812",
+        "08123456789012345",
+        "0800000",
+        "0062812345678",
+        "08x2345678",
+    ],
 )
 def test_other_phone_numbers_are_refused(typed):
     with pytest.raises(Invalid):
@@ -75,7 +84,10 @@ def test_other_phone_numbers_are_refused(typed):
         ("  M. Yusuf ", "M. Yusuf"),
         ("Nur'aini Putri-Lestari", "Nur'aini Putri-Lestari"),
         ("Ngurah Ayu Ṡ", "Ngurah Ayu Ṡ"),
-        ("Siti\u200b Rahma\u202e", "Siti Rahma"),  # zero width space, direction override
+        (
+            "Siti\u200b Rahma\u202e",
+            "Siti Rahma",
+        ),  # zero width space, direction override
         ("\ufeffSiti\tRahma", "Siti Rahma"),
     ],
 )

@@ -44,7 +44,9 @@ def new():
         )
     if not form.validate():
         return _form_page(form, 400)
-    if request.form.get("step") == "check":  # shown again (another language), not stored
+    if (
+        request.form.get("step") == "check"
+    ):  # shown again (another language), not stored
         return _form_page(form)
     answers, form_token = form.cleaned(), form.form_token.data or None
     if not request.form.get("duplicate_ok"):

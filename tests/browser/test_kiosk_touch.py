@@ -102,7 +102,9 @@ def test_applying_by_taps_alone_prints_the_receipt_once(live_server, new_page):
     assert submission_count(database) == 0
     page.unroute(apply_url)
     # Chromium and htmx log the dropped request itself; nothing else may appear.
-    assert all("htmx:" in e or "ERR_CONNECTION_FAILED" in e for e in page.console_errors)
+    assert all(
+        "htmx:" in e or "ERR_CONNECTION_FAILED" in e for e in page.console_errors
+    )
     page.console_errors.clear()
     tap(page.locator("button[name=send]"))
 

@@ -25,10 +25,14 @@ def test_apply_on_a_phone_then_track_by_qr_in_indonesian_and_english(
     page.get_by_text("Surat pengantar dari wali nagari").wait_for()
     page.get_by_label("Nama lengkap").fill("Siti Rahma")
     page.get_by_label("NIK", exact=True).fill("1303054507900001")
-    page.get_by_label("Nomor telepon atau WhatsApp (tidak wajib)").fill("0812 3456 7890")
+    page.get_by_label("Nomor telepon atau WhatsApp (tidak wajib)").fill(
+        "0812 3456 7890"
+    )
     _choose(page, "Kupitan")
     page.get_by_label("Nagari", exact=True).fill("Padang Laweh")
-    page.get_by_label("Data sudah benar dan boleh digunakan kantor untuk memproses permohonan ini.").check()
+    page.get_by_label(
+        "Data sudah benar dan boleh digunakan kantor untuk memproses permohonan ini."
+    ).check()
     page.get_by_role("button", name="Lanjutkan").click()
 
     page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()

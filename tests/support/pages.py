@@ -9,7 +9,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-CATALOG = Path(__file__).resolve().parents[2] / "translations/id/LC_MESSAGES/messages.po"
+CATALOG = (
+    Path(__file__).resolve().parents[2] / "translations/id/LC_MESSAGES/messages.po"
+)
 
 
 class PageFacts(HTMLParser):

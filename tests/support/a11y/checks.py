@@ -337,5 +337,3 @@ def wait_until(page, expression, timeout=5.0):
 
 def with_lang(path: str, lang: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
-
-

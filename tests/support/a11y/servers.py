@@ -202,5 +202,3 @@ def make_site(folder: Path, movable_count=8, limited=True) -> Site:
 def get_page_rules(site: Site) -> set[str]:
     """Every GET rule that serves an HTML page."""
     return {r for r, methods in site.rules if "GET" in methods} - NOT_PAGES
-
-
