@@ -109,9 +109,9 @@ def ensure(rows, data_dir, log=print):
 
 def _accounts(app):
     """Staff and kiosks through the product's own code; returns their ids."""
-    from kiosk.accounts import create_staff
-    from kiosk.db import db
-    from kiosk.models import DocumentType, KioskDevice
+    from kiosk.data.db import db
+    from kiosk.data.models import DocumentType, KioskDevice
+    from kiosk.services.accounts import create_staff
 
     with app.app_context(), db.connection_context():
         admin = create_staff(ADMIN, STAFF_PASSWORD, role="admin")

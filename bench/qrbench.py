@@ -13,7 +13,7 @@ import time
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from kiosk import qr, tracking
+from kiosk.domain import qr, tracking
 
 ROUNDS = 3
 

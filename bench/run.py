@@ -22,7 +22,7 @@ if __package__ in (None, ""):
 
 from bench import dataset, load, pages, qrbench, report, scenarios  # noqa: E402
 from bench.server import Server  # noqa: E402
-from kiosk import tracking  # noqa: E402
+from kiosk.domain import tracking
 
 BENCH_DIR = Path(__file__).resolve().parent
 PUBLIC_BASE_URL = "https://dukcapil.sijunjungkab.go.id"  # a real office's length

@@ -5,7 +5,7 @@ import types
 from dataclasses import dataclass
 
 from bench import dataset, load, pages
-from kiosk import queue
+from kiosk.services import queue
 
 LABEL = "X-Bench-Label"
 

@@ -92,11 +92,11 @@ class BenchApp:
 
 def _try_pragmas():
     """BENCH_SQLITE_PRAGMAS (JSON) changes the app's SQLite pragmas for a run, to
-    measure a proposed setting without editing kiosk/db.py; unset, nothing changes.
+    measure a proposed setting without editing kiosk/data/db.py; unset, nothing changes.
     """
     changes = json.loads(os.environ.get("BENCH_SQLITE_PRAGMAS") or "{}")
     if changes:
-        from kiosk import db
+        from kiosk.data import db
 
         db.SQLITE_PRAGMAS.update(changes)
 

@@ -9,9 +9,9 @@ every status reached through the moves the workflow allows.
 import datetime as dt
 import random
 
-from kiosk import tracking, workflow
-from kiosk.seed import KECAMATAN_SIJUNJUNG
-from kiosk.submissions import due_date
+from kiosk.data.seed import KECAMATAN_SIJUNJUNG
+from kiosk.domain import tracking, workflow
+from kiosk.services.submissions import due_date
 
 DAYS = 548  # 18 months
 OFFICE_OFFSET = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 all year, no DST

@@ -3,7 +3,7 @@
 from flask import Flask, g, request
 from htmx_flask import Htmx
 
-from . import config
+from kiosk import config
 
 htmx = Htmx()
 
@@ -21,8 +21,11 @@ def create_app(test_config=None):
     # Form fields count against the same 1 MB ceiling as the whole body.
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
 
-    from . import cli, db, devices, i18n, pagecache, security, templating, worklists
-    from .models import SETTINGS_CACHES, OfficeSettings
+    from kiosk import cli
+    from kiosk.data import db
+    from kiosk.data.models import SETTINGS_CACHES, OfficeSettings
+    from kiosk.services import worklists
+    from kiosk.web import i18n, kiosk_devices, pagecache, security, templating
 
     htmx.init_app(app)
     i18n.init_app(app)
@@ -40,12 +43,12 @@ def create_app(test_config=None):
         if request.endpoint != "static":
             g.office = OfficeSettings.current()
 
-    devices.init_app(app)
+    kiosk_devices.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 
-    from . import views
+    from kiosk.web import views
 
     views.init_app(app)
     return app

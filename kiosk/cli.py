@@ -5,8 +5,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from . import accounts, administration
-from .models import StaffMember
+from kiosk.data.models import StaffMember
+from kiosk.services import accounts, administration
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -71,7 +71,7 @@ def _read_password(from_stdin):
 
 
 def init_app(app):
-    from . import maintenance
+    from kiosk.data import backup
 
     app.cli.add_command(staff_cli)
-    maintenance.init_app(app)
+    backup.init_app(app)

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from kiosk import csv_export
-from kiosk.models import AdminEvent
+from kiosk.data.models import AdminEvent
+from kiosk.web import csv_export
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
     make_submission,

@@ -5,14 +5,14 @@ import re
 
 import pytest
 
-from kiosk.models import (
+from kiosk.data.models import (
     AdminEvent,
     DocumentType,
     KioskDevice,
     OfficeSettings,
     StaffMember,
 )
-from kiosk.seed import OFFICE
+from kiosk.data.seed import OFFICE
 from tests.support.staff import (  # noqa: F401
     english,
     fast_passwords,

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from kiosk import accounts
-from kiosk.models import AdminEvent, StaffMember
+from kiosk.data.models import AdminEvent, StaffMember
+from kiosk.services import accounts
 from tests.support.staff import (  # noqa: F401
     PASSWORD,
     english,

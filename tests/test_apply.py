@@ -6,7 +6,7 @@ import threading
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.models import StatusEvent, Submission
 from tests.support.factories import FORM
 from tests.support.pages import language_forms
 

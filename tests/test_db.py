@@ -6,10 +6,12 @@ import threading
 import peewee as pw
 import pytest
 
-from kiosk import config, submissions, tracking
-from kiosk.db import db, open_database
-from kiosk.models import DocumentType, OfficeSettings, StatusEvent, Submission
-from kiosk.seed import KECAMATAN_SIJUNJUNG
+from kiosk import config
+from kiosk.data.db import db, open_database
+from kiosk.data.models import DocumentType, OfficeSettings, StatusEvent, Submission
+from kiosk.data.seed import KECAMATAN_SIJUNJUNG
+from kiosk.domain import tracking
+from kiosk.services import submissions
 from tests.support.factories import APPLICANT, make_submission
 
 
@@ -215,7 +217,7 @@ def test_personal_fields_are_stored_as_given(app):
 
 def test_dates_read_from_sqlite_text_match_peewees_reading():
     """The fast fromisoformat reading gives what peewee's own would."""
-    from kiosk.models import DateField, DateTimeField
+    from kiosk.data.models import DateField, DateTimeField
 
     times = [dt.datetime(2026, 5, 1, 10, 0), dt.datetime(2026, 12, 31, 23, 59, 59, 999)]
     for value in times:

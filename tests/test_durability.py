@@ -5,8 +5,8 @@ import time
 import peewee as pw
 import pytest
 
-from kiosk.db import db
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.db import db
+from kiosk.data.models import StatusEvent, Submission
 from tests.support.factories import make_submission
 from tests.support.http import SiteClient, Submitters
 

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import tracking
-from kiosk.models import KioskDevice
+from kiosk.data.models import KioskDevice
+from kiosk.domain import tracking
 from tests.support.factories import FORM, make_submission
 from tests.support.staff import make_staff, sign_in, staff_client
 

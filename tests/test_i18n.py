@@ -186,8 +186,8 @@ def test_dates_read_exactly_as_babel_writes_them(app, zone):
 
     import flask_babel
 
-    from kiosk import dateformat
-    from kiosk.models import OfficeSettings
+    from kiosk.data.models import OfficeSettings
+    from kiosk.web import dates
 
     moments = [
         dt.datetime(2026, month, day, hour, minute, 5)
@@ -201,19 +201,19 @@ def test_dates_read_exactly_as_babel_writes_them(app, zone):
             app.preprocess_request()
             for moment in moments:
                 expected = flask_babel.format_datetime(moment, "EEEE HH:mm")
-                assert dateformat.format_datetime(moment, "EEEE HH:mm") == expected
+                assert dates.format_datetime(moment, "EEEE HH:mm") == expected
             for fmt in ("short", "medium", "long", "full", "MMM y"):
                 for moment in moments:
                     expected = _day_without_zero(
                         flask_babel.format_datetime(moment, fmt)
                     )
-                    assert dateformat.format_datetime(moment, fmt) == expected
+                    assert dates.format_datetime(moment, fmt) == expected
                     expected = _day_without_zero(flask_babel.format_date(moment, fmt))
-                    assert dateformat.format_date(moment, fmt) == expected
+                    assert dates.format_date(moment, fmt) == expected
                     expected = _day_without_zero(
                         flask_babel.format_date(moment.date(), fmt)
                     )
-                    assert dateformat.format_date(moment.date(), fmt) == expected
+                    assert dates.format_date(moment.date(), fmt) == expected
 
 
 def _day_without_zero(text):
@@ -234,27 +234,26 @@ def _day_without_zero(text):
 def test_a_moment_is_shown_to_the_minute_with_its_zone(app, zone, lang, shown):
     import datetime as dt
 
-    from kiosk import dateformat
-    from kiosk.models import OfficeSettings
+    from kiosk.data.models import OfficeSettings
+    from kiosk.web import dates
 
     with app.app_context():
         OfficeSettings.update(timezone=zone).execute()
     with app.test_request_context(f"/?lang={lang}"):
         app.preprocess_request()
         moment = dt.datetime(2026, 11, 29, 4, 47, 20)  # stored in UTC
-        assert dateformat.format_datetime(moment, dateformat.MINUTE) == shown
+        assert dates.format_datetime(moment, dates.MINUTE) == shown
 
 
 def test_an_indonesian_full_date_has_no_leading_zero(app):
     import datetime as dt
 
-    from kiosk import dateformat
+    from kiosk.web import dates
 
     with app.test_request_context("/?lang=id"):
         app.preprocess_request()
         assert (
-            dateformat.format_date(dt.date(2026, 12, 2), "full")
-            == "Rabu, 2 Desember 2026"
+            dates.format_date(dt.date(2026, 12, 2), "full") == "Rabu, 2 Desember 2026"
         )
 
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from kiosk import kiosk_mode
-from kiosk.models import DocumentType, KioskDevice, Submission
+from kiosk.data.models import DocumentType, KioskDevice, Submission
+from kiosk.web import kiosk_flow
 from tests.support.kiosk import NIK, answer, hidden_fields, walk_to_check
 
 
@@ -224,8 +224,8 @@ def test_every_text_question_has_its_keyboard_and_no_autofill(kiosk_client):
     seen = {}
     for step, fields in walk_answers() + [("note", {"note": ""})]:
         assert screen_of(response) == step
-        if step in kiosk_mode.TEXT_STEPS:
-            kind, _ = kiosk_mode.KEYBOARDS[step]
+        if step in kiosk_flow.TEXT_STEPS:
+            kind, _ = kiosk_flow.KEYBOARDS[step]
             field = re.search(
                 rf'<(?:input|textarea)[^>]*\bid="{step}"[^>]*>', response.text
             )

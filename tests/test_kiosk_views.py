@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from kiosk import qr, tracking
-from kiosk.models import KioskDevice, OfficeSettings, Submission
+from kiosk.data.models import KioskDevice, OfficeSettings, Submission
+from kiosk.domain import qr, tracking
 from tests.support.factories import APPLICANT, make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.models import StatusEvent, Submission
 from tests.support.http import submit_concurrently
 
 TOTAL = 5_000

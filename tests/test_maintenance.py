@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from kiosk import maintenance, submissions
-from kiosk.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.data import backup
+from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.services import submissions
 from tests.support.factories import make_submission
 from tests.support.http import SiteClient, Submitters
 from tests.support.staff import staff_client
@@ -111,9 +112,9 @@ def test_a_copy_that_fails_its_check_never_gets_the_backups_name(
     runner, tmp_path, monkeypatch
 ):
     def refuse(path):
-        raise maintenance.MaintenanceError(f"{path} is damaged.")
+        raise backup.MaintenanceError(f"{path} is damaged.")
 
-    monkeypatch.setattr(maintenance, "check_backup", refuse)
+    monkeypatch.setattr(backup, "check_backup", refuse)
     folder = tmp_path / "backups"
     result = runner.invoke(args=["backup", str(folder / "backup.db")])
     assert result.exit_code == 1
@@ -131,7 +132,7 @@ def test_backup_to_a_disk_without_hard_links(app, runner, tmp_path, monkeypatch)
     def no_hard_links(source, target):
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(maintenance.os, "link", no_hard_links)
+    monkeypatch.setattr(backup.os, "link", no_hard_links)
     target = tmp_path / "usb" / "backup.db"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
@@ -341,10 +342,10 @@ def test_purge_twice_changes_nothing_more(runner, requests_by_age):
 
 
 def test_purge_works_through_many_requests_in_batches(app, monkeypatch):
-    monkeypatch.setattr(maintenance, "PURGE_BATCH", 3)
+    monkeypatch.setattr(backup, "PURGE_BATCH", 3)
     with app.app_context():
         numbers = [_finish(make_submission(), "rejected", 100) for _ in range(8)]
-        assert maintenance.purge_personal_data() == 8
+        assert backup.purge_personal_data() == 8
     assert all(_get(n).purged_at for n in numbers)
 
 

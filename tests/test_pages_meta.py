@@ -5,7 +5,7 @@ The list of pages comes from the route map, so a new page cannot escape.
 
 import pytest
 
-from kiosk.seed import OFFICE
+from kiosk.data.seed import OFFICE
 from tests.support.factories import make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 

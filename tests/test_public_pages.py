@@ -9,8 +9,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk import stats, submissions, tracking, workflow
-from kiosk.models import OfficeSettings, StaffMember, StatusEvent, Submission
+from kiosk.data.models import OfficeSettings, StaffMember, StatusEvent, Submission
+from kiosk.domain import tracking, workflow
+from kiosk.services import stats, submissions
 from tests.support.factories import APPLICANT, make_submission
 
 
@@ -427,7 +428,7 @@ def test_statistics_count_in_the_office_calendar_up_to_the_day_of_ready(app):
 
 
 def test_workflow_labels_cover_every_status():
-    from kiosk import i18n
+    from kiosk.web import i18n
 
     for status in workflow.STATUSES:
         assert status in i18n.STATUS_LABELS

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kiosk.models import KioskDevice
+from kiosk.data.models import KioskDevice
 from tests.support.factories import FORM, make_submission
 from tests.support.http import SiteClient
 from tests.support.live import REPO_ROOT, server_environment

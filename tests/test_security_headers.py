@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.models import DocumentType, KioskDevice
-from kiosk.security import CONTENT_SECURITY_POLICY
+from kiosk.data.models import DocumentType, KioskDevice
+from kiosk.web.security import CONTENT_SECURITY_POLICY
 from tests.support.factories import FORM, make_submission
 from tests.support.http import hidden_value
 from tests.support.staff import PASSWORD, make_staff, sign_in, staff_client

@@ -204,7 +204,7 @@ def test_deactivated_account_cannot_sign_in_and_is_told_nothing_more(app, client
 def test_parallel_wrong_guesses_are_all_counted(
     make_app, database_url, live_server, monkeypatch
 ):
-    from kiosk import accounts
+    from kiosk.services import accounts
 
     # The real, slow hash: a count read before the check and written after it
     # would lose updates here.

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from kiosk import submissions, tracking
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.models import StatusEvent, Submission
+from kiosk.domain import tracking
+from kiosk.services import submissions
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
     htmx_headers,

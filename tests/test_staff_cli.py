@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import accounts
-from kiosk.models import AdminEvent, StaffMember
+from kiosk.data.models import AdminEvent, StaffMember
+from kiosk.services import accounts
 from tests.support.staff import english, fast_passwords, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")

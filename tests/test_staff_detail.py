@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.models import StatusEvent, Submission
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     english,
     fast_passwords,
@@ -170,7 +170,7 @@ def test_a_change_from_a_stale_page_is_refused_as_a_conflict(app, clerk):
     loaded_version = submission.version
     # A colleague moves it first.
     colleague = make_staff("colleague")
-    from kiosk import submissions
+    from kiosk.services import submissions
 
     submissions.move(submission, "verifying", version=loaded_version, staff=colleague)
     stale = move(

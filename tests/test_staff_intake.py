@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from kiosk.models import StatusEvent, Submission
+from kiosk.data.models import StatusEvent, Submission
 from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401
     application_fields,

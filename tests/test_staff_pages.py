@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.models import KioskDevice
+from kiosk.data.models import KioskDevice
 from tests.support.pages import check_title_lang_and_ids, facts
 from tests.support.staff import fast_passwords, make_submission, staff_client  # noqa: F401
 
@@ -13,7 +13,7 @@ def staff_pages(app):
     submission = make_submission(status="ready")
     recorded = make_submission(channel="whatsapp", staff=None)
     KioskDevice.create(name="Lobby", token="t" * 32)
-    from kiosk.models import StaffMember, Submission
+    from kiosk.data.models import StaffMember, Submission
 
     boss = StaffMember.get(StaffMember.username == "boss")
     Submission.update(recorded_by=boss).where(Submission.id == recorded.id).execute()

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from kiosk import queue, tracking, worklists
-from kiosk.models import DocumentType, Submission, utcnow
+from kiosk.data.models import DocumentType, Submission, utcnow
+from kiosk.domain import tracking
+from kiosk.services import queue, worklists
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     fast_passwords,
     htmx_headers,
@@ -248,7 +249,7 @@ def test_a_broken_cursor_shows_the_first_page(app, clerk):
 def _plan(sql, params, sort=False):
     """The database's plan; on PostgreSQL with the alternatives to indexes off, so
     that a missing index shows as a plan that still scans or sorts."""
-    from kiosk.db import db
+    from kiosk.data.db import db
 
     if db.for_update:  # PostgreSQL
         db.execute_sql(f"SET enable_sort = {'on' if sort else 'off'}")
@@ -277,7 +278,7 @@ CURSOR = (dt.datetime(2026, 10, 1, 0, 0), 500)
 )
 @pytest.mark.parametrize("direction", ["after", "before"])
 def test_every_page_is_read_through_an_index_without_sorting(app, args, direction):
-    from kiosk.db import db
+    from kiosk.data.db import db
 
     filters = queue.Filters.from_args(args)
     query = queue.page_query(
@@ -303,7 +304,7 @@ def test_every_page_is_read_through_an_index_without_sorting(app, args, directio
     [("andi", "name_key"), ("1303015501900002", "nik"), ("081298765432", "phone")],
 )
 def test_searches_use_their_index(app, q, index):
-    from kiosk.db import db
+    from kiosk.data.db import db
 
     filters = queue.Filters.from_args({"q": q})
     query = queue.filtered(filters, dt.date(2026, 11, 1), dt.UTC)
@@ -395,7 +396,7 @@ def test_document_types_added_by_the_admin_appear_in_the_filter(app, clerk):
 
 
 def test_counts_are_kept_briefly_but_changes_made_here_show_at_once(make_app):
-    from kiosk import submissions
+    from kiosk.services import submissions
 
     app = make_app(QUEUE_COUNTS_CACHE_SECONDS=60)
     with app.app_context():

@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from kiosk import tracking
+from kiosk.domain import tracking
 
 SAMPLE_SIZE = 3000
 

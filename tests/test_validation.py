@@ -2,8 +2,8 @@
 
 import pytest
 
-from kiosk import validation
-from kiosk.validation import Invalid
+from kiosk.domain import validation
+from kiosk.domain.validation import Invalid
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from kiosk import workflow
+from kiosk.domain import workflow
 
 ALLOWED = {
     ("submitted", "verifying"),

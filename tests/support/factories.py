@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from kiosk import submissions
-from kiosk.models import DocumentType
+from kiosk.data.models import DocumentType
+from kiosk.services import submissions
 
 # Distinctive values, so a test can prove they never appear on public pages.
 APPLICANT = {

@@ -35,8 +35,8 @@ def live_database_url(server) -> str:
 @contextlib.contextmanager
 def models_on(database_url: str):
     """The kiosk models bound to another process's database for a moment."""
-    from kiosk import models
-    from kiosk.db import open_database
+    from kiosk.data import models
+    from kiosk.data.db import open_database
 
     database = open_database(database_url, None)
     with database.bind_ctx(models.ALL_MODELS):

@@ -21,7 +21,7 @@ def nik(n=None):
 def fast_passwords(monkeypatch):
     """Cheap scrypt settings for accounts made in a test: each sign-in otherwise
     costs ~0.15 s of CPU, which adds minutes to the suite. Still scrypt."""
-    from kiosk import accounts
+    from kiosk.services import accounts
 
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "scrypt:1024:8:1")
 
@@ -34,7 +34,7 @@ def english(client):
 
 def make_staff(username="clerk", role="staff", password=PASSWORD, display_name=None):
     """A staff account created through the real account code."""
-    from kiosk import accounts
+    from kiosk.services import accounts
 
     return accounts.create_staff(
         username, password, role=role, display_name=display_name or username.title()
@@ -86,8 +86,9 @@ def make_submission(
     **extra,
 ):
     """A request stored through submissions.create (and moved to `status`)."""
-    from kiosk import submissions, workflow
-    from kiosk.models import DocumentType, Submission
+    from kiosk.data.models import DocumentType, Submission
+    from kiosk.domain import workflow
+    from kiosk.services import submissions
 
     submission = submissions.create(
         {
@@ -156,8 +157,8 @@ def many_submissions(count, *, start, step=dt.timedelta(minutes=1), **values):
 
     Faster than submissions.create for paging tests; no status events.
     """
-    from kiosk import tracking
-    from kiosk.models import DocumentType, Submission
+    from kiosk.data.models import DocumentType, Submission
+    from kiosk.domain import tracking
 
     kk = DocumentType.get(DocumentType.code == "KK")
     rows = []

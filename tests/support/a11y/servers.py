@@ -94,7 +94,8 @@ def in_process_app(database_url: str, folder: Path):
     """
     import pytest
 
-    from kiosk import accounts, create_app
+    from kiosk import create_app
+    from kiosk.services import accounts
 
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
@@ -136,8 +137,9 @@ def _seed(app, movable_count):
     """Requests in every status, an admin and a clerk, a kiosk."""
     import secrets
 
-    from kiosk import accounts, tracking
-    from kiosk.models import DocumentType, KioskDevice
+    from kiosk.data.models import DocumentType, KioskDevice
+    from kiosk.domain import tracking
+    from kiosk.services import accounts
     from tests.support.staff import make_submission
 
     with app.app_context():

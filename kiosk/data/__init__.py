@@ -1,0 +1,1 @@
+"""The database: connection, models, schema, seed, backups."""

@@ -1,0 +1,295 @@
+"""Operator commands: online backup and restore of SQLite, personal-data purge."""
+
+import datetime as dt
+import errno
+import os
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import click
+import peewee as pw
+from flask import current_app
+from flask.cli import with_appcontext
+
+from kiosk.data import models
+from kiosk.data.db import db
+from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.domain import workflow
+
+# Requests purged per transaction: a short write lock each time, so the site
+# keeps taking submissions while a large first purge runs.
+PURGE_BATCH = 500
+
+
+class MaintenanceError(click.ClickException):
+    """A refused command, reported to the operator without a traceback."""
+
+
+def _sqlite_path():
+    database = current_app.extensions["database"]
+    if not isinstance(database, pw.SqliteDatabase):
+        raise MaintenanceError(
+            "The database is PostgreSQL: use pg_dump and pg_restore (see the README)."
+        )
+    return Path(database.database).resolve()
+
+
+def _read_only(path):
+    """A read-only connection (never creates a missing file)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _copy(source, target, checked):
+    """Copy database `source` into a new owner-only file `target`, atomically.
+
+    The copy is written beside the target and linked into place only when
+    complete and synced, so a crash never leaves a half-written file under the
+    final name. With `checked`, a copy that fails check_backup never gets the
+    name, and the number of requests it holds is returned (else the target).
+    """
+    target = Path(target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    # Backups hold residents' personal data: readable by the owner only.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        with (
+            closing(_read_only(source)) as live,
+            closing(sqlite3.connect(partial)) as copy,
+        ):
+            live.execute("PRAGMA busy_timeout = 30000")
+            # One step reads a single snapshot; in WAL mode writers carry on
+            # meanwhile (copying in small steps would restart whenever the site
+            # writes, and might never finish on a busy day).
+            live.backup(copy)
+            # A self-contained file: no -wal or -shm companion to forget.
+            copy.execute("PRAGMA journal_mode = DELETE")
+        _fsync(partial)
+        count = check_backup(partial) if checked else None
+        _name_without_replacing(partial, target)
+        _fsync(target.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count if checked else target
+
+
+def _name_without_replacing(partial, target):
+    """Give the finished copy its name; never replace a file of that name."""
+    try:
+        os.link(partial, target)  # unlike rename, refuses to replace a file
+        return
+    except FileExistsError:
+        raise MaintenanceError(
+            f"{target} exists already; choose a new file name."
+        ) from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+    # No hard links here (a FAT USB disk, many network shares): create the name
+    # exclusively and copy the checked file into it.
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise MaintenanceError(
+            f"{target} exists already; choose a new file name."
+        ) from None
+    with os.fdopen(descriptor, "wb") as out, open(partial, "rb") as copy:
+        shutil.copyfileobj(copy, out)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _fsync(path):
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def backup_sqlite(source, target):
+    """Copy a live SQLite database with the backup API (consistent, online)."""
+    target = Path(target)
+    if target.exists():
+        raise MaintenanceError(f"{target} exists already; choose a new file name.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return _copy(source, target, checked=True)
+
+
+def check_backup(path):
+    """Refuse a file that is not an intact database of this application.
+
+    Returns how many requests it holds.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MaintenanceError(f"{path} does not exist.")
+    try:
+        with closing(_read_only(path)) as conn:
+            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise MaintenanceError(f"{path} is damaged (integrity check failed).")
+            missing = _missing_schema(conn)
+            if missing:
+                raise MaintenanceError(
+                    f"{path} is not a backup of this version of the application "
+                    f"(missing {', '.join(missing)})."
+                )
+            return conn.execute("SELECT COUNT(*) FROM submission").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise MaintenanceError(f"{path} is not a database backup: {error}") from None
+
+
+def _missing_schema(conn):
+    """Tables and columns the current models need that the file lacks.
+
+    Starting the app adds missing tables but never missing columns, so a file
+    from another application (or an incompatible version) must be refused here.
+    """
+    missing = []
+    for model in models.ALL_MODELS:
+        table = model._meta.table_name
+        present = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if not present:
+            missing.append(f"table {table}")
+            continue
+        missing.extend(
+            f"{table}.{field.column_name}"
+            for field in model._meta.sorted_fields
+            if field.column_name not in present
+        )
+    return missing
+
+
+def restore_sqlite(source, target, count=None):
+    """Replace the live database's content with a checked backup.
+
+    `count` is what check_backup said of `source`, if the caller has checked it
+    already. The current content is first saved beside the live file (as it is,
+    damaged or not), so a restore of the wrong backup can itself be undone.
+    Returns (requests restored, that saved copy or None).
+    """
+    source, target = Path(source).resolve(), Path(target).resolve()
+    if source == target:
+        raise MaintenanceError("That is the live database itself; choose a backup.")
+    if count is None:
+        count = check_backup(source)
+    saved = None
+    if target.exists() and target.stat().st_size > 0:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        before = target.with_name(f"{target.name}.before-restore-{stamp}")
+        saved = _copy(target, before, checked=False)
+    with (
+        closing(_read_only(source)) as backup,
+        closing(sqlite3.connect(target, timeout=30)) as live,
+    ):
+        # The backup API writes through the live file's own journal and locks,
+        # so even a server that was not stopped sees either all or none of it.
+        backup.backup(live)
+    return count, saved
+
+
+def _retention_days():
+    # Read afresh: the admin may have just changed it (current() may be cached).
+    return OfficeSettings.saved().retention_days
+
+
+def purge_personal_data(now=None):
+    """Blank name, NIK, phone and note of requests finished before the retention period.
+
+    The status history stays, so statistics and the public tracking page keep
+    working. Returns how many requests were purged.
+    """
+    now = now or utcnow()
+    days = _retention_days()
+    cutoff = now - dt.timedelta(days=days)
+    finished_long_ago = StatusEvent.select().where(
+        (StatusEvent.submission == Submission.id)
+        & StatusEvent.to_status.in_(workflow.FINAL)
+        & (StatusEvent.created_at < cutoff)
+    )
+    condition = (
+        Submission.status.in_(workflow.FINAL)
+        & Submission.purged_at.is_null()
+        & pw.fn.EXISTS(finished_long_ago)
+    )
+    # Old values' bytes are zeroed, not left in free space: every connection
+    # has secure_delete on (db.SQLITE_PRAGMAS).
+    is_sqlite = isinstance(db.obj, pw.SqliteDatabase)
+    purged = 0
+    while True:
+        with db.atomic():
+            # A fresh query each round: peewee caches a query's results.
+            ids = [
+                row.id
+                for row in Submission.select(Submission.id)
+                .where(condition)
+                .order_by(Submission.id)
+                .limit(PURGE_BATCH)
+            ]
+            if not ids:
+                break
+            purged += (
+                Submission.update(
+                    applicant_name="",
+                    name_key="",
+                    nik="",
+                    phone=None,
+                    note="",
+                    # A digest of the answers (the NIK among them).
+                    form_token=None,
+                    purged_at=now,
+                )
+                .where(Submission.id.in_(ids))
+                .execute()
+            )
+    if is_sqlite:
+        # The write-ahead log still holds the old pages until a checkpoint.
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return purged
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Make a consistent copy of the SQLite database while the site runs."""
+    count = backup_sqlite(_sqlite_path(), path)
+    click.echo(f"Backup written to {path} ({count} requests).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database with a checked backup (stop the app servers first)."""
+    live = _sqlite_path()
+    count = check_backup(path)
+    if not yes:
+        click.confirm(
+            f"Replace the content of {live} with {path} ({count} requests)? "
+            "Stop the app servers first.",
+            abort=True,
+        )
+    count, saved = restore_sqlite(path, live, count)
+    if saved:
+        click.echo(f"The previous content was saved to {saved}.")
+    click.echo(f"Restored {count} requests from {path}.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Erase personal data of requests finished longer ago than the retention period."""
+    with db.connection_context():
+        purged = purge_personal_data()
+        days = _retention_days()
+    click.echo(
+        f"Personal data removed from {purged} requests finished over {days} days ago."
+    )
+
+
+def init_app(app):
+    for command in (backup_command, restore_command, purge_command):
+        app.cli.add_command(command)

@@ -1,0 +1,131 @@
+"""The database proxy, per-request connections, and table creation."""
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee
+from flask import request
+from playhouse.db_url import connect as connect_url
+from playhouse.pool import PooledSqliteDatabase
+
+db = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    # The office server can lose power: a commit is on disk before a receipt shows.
+    "synchronous": "full",
+    # Freed pages are zeroed, so an old copy of a row (a name before a purge)
+    # does not stay in the file; some SQLite builds have it off by default.
+    "secure_delete": 1,
+    # 2 MB per pooled connection: one connection per server thread adds up.
+    "cache_size": -2_000,
+}
+
+
+# SQLite has one writer at a time. Threads of one process that queue here take
+# turns at once instead of sleeping and polling in SQLite's busy handler.
+_sqlite_writer = threading.Lock()
+
+
+@contextmanager
+def write_transaction():
+    """A write transaction; on SQLite the threads of a process take turns."""
+    if isinstance(db.obj, peewee.SqliteDatabase):
+        with _sqlite_writer, db.atomic():
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
+def sqlite_database(path):
+    """A pooled SQLite database whose write transactions take the lock up front."""
+    return PooledSqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        lock_type="IMMEDIATE",
+        max_connections=64,
+        stale_timeout=600,
+        check_same_thread=False,
+    )
+
+
+def open_database(url, instance_path):
+    """Build the database object for a KIOSK_DATABASE_URL (None means SQLite)."""
+    if not url:
+        folder = Path(instance_path)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return sqlite_database(_owner_only(folder / "kiosk.db"))
+    if url.startswith("sqlite:///"):
+        return sqlite_database(_owner_only(Path(url[len("sqlite:///") :])))
+    scheme, rest = url.split("://", 1)
+    # A password with / # ? @ % must be percent-encoded in the URL.
+    unquote = {"unquote_user": True, "unquote_password": True}
+    if scheme in ("postgres", "postgresql"):
+        # A connection per request costs more than the request itself: pool them.
+        return connect_url(
+            f"postgresql+pool://{rest}",
+            max_connections=32,
+            stale_timeout=300,
+            **unquote,
+        )
+    return connect_url(url, **unquote)
+
+
+def _owner_only(path):
+    """Create the SQLite file readable by the site's user only, if it is new:
+    it holds residents' NIKs (SQLite gives its -wal and -shm files the same
+    permissions). SQLite itself would create it with the umask, often 644."""
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return path
+
+
+# Any fixed number: app servers agree on it to take turns creating the schema.
+MIGRATION_LOCK_KEY = 7_331_001
+
+
+def migrate():
+    """Create missing tables and indexes and seed defaults, one server at a time.
+
+    Several app servers may start together on one PostgreSQL database; an
+    advisory lock makes them take turns. On SQLite the IMMEDIATE transaction
+    does the same between processes sharing the file.
+    """
+    from kiosk.data import models, seed
+
+    with db.connection_context():
+        if isinstance(db.obj, peewee.PostgresqlDatabase):
+            db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+            try:
+                db.create_tables(models.ALL_MODELS, safe=True)
+                seed.ensure_defaults()
+            finally:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+        else:
+            with db.atomic():
+                db.create_tables(models.ALL_MODELS, safe=True)
+                seed.ensure_defaults()
+
+
+def init_app(app):
+    """Bind the proxy, create missing tables and seed defaults, add request hooks."""
+    database = open_database(app.config["DATABASE_URL"], app.instance_path)
+    db.initialize(database)
+    app.extensions["database"] = database
+
+    migrate()
+
+    @app.before_request
+    def _connect():
+        if request.endpoint != "static":
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not db.is_closed():
+            db.close()

@@ -1,0 +1,299 @@
+"""Models and their queries."""
+
+import datetime as dt
+
+import peewee as pw
+
+from kiosk.data.db import db
+from kiosk.data.shortcache import ShortLived
+from kiosk.domain import tracking, workflow
+
+CHANNELS = ("kiosk", "web", "counter", "whatsapp", "sms", "nagari", "app")
+STAFF_CHANNELS = ("counter", "whatsapp", "sms", "nagari")
+LANGUAGES = ("id", "en")
+ROLES = ("staff", "admin")
+
+
+def utcnow():
+    """Naive UTC time; everything is stored in UTC and shown in the office zone."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class _ReadsIsoText:
+    """SQLite hands dates back as ISO text, which fromisoformat reads several
+    times faster than peewee's list of formats; a queue page of fifty requests
+    reads a hundred and fifty dates. Anything else goes to peewee as before."""
+
+    from_text = None  # fromisoformat of the field's type
+
+    def python_value(self, value):
+        if isinstance(value, str):
+            try:
+                return self.from_text(value)
+            except ValueError:
+                pass
+        return super().python_value(value)
+
+
+class DateTimeField(_ReadsIsoText, pw.DateTimeField):
+    """A naive UTC time."""
+
+    from_text = staticmethod(dt.datetime.fromisoformat)
+
+
+class DateField(_ReadsIsoText, pw.DateField):
+    from_text = staticmethod(dt.date.fromisoformat)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class DocumentType(BaseModel):
+    code = pw.CharField(max_length=16, unique=True)
+    name_id = pw.CharField(max_length=120)
+    name_en = pw.CharField(max_length=120)
+    requirements_id = pw.TextField(default="")  # one requirement per line
+    requirements_en = pw.TextField(default="")
+    service_days = pw.IntegerField(default=3)
+    active = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+
+    @classmethod
+    def listed(cls):
+        """Active types in display order (each process keeps them a few seconds)."""
+        return _listed_document_types.get()
+
+    @classmethod
+    def forget_listed(cls):
+        """Drop this process's copy of listed(), after a change."""
+        _listed_document_types.forget()
+
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_id
+
+    def requirements(self, locale):
+        text = self.requirements_en if locale == "en" else self.requirements_id
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StaffMember(BaseModel):
+    username = pw.CharField(max_length=64, unique=True)
+    display_name = pw.CharField(max_length=120)
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=16, default="staff")
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    # Bumped on sign-out and password change so older session cookies stop working.
+    session_version = pw.IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    @property
+    def is_locked(self):
+        """Locked out after too many wrong passwords, until locked_until."""
+        return self.locked_until is not None and self.locked_until > utcnow()
+
+
+class KioskDevice(BaseModel):
+    """A registered touchscreen kiosk, identified by the token in its start URL."""
+
+    name = pw.CharField(max_length=80)
+    token = pw.CharField(max_length=64, unique=True)
+    paper_width = pw.IntegerField(default=80)  # thermal paper, mm: 58 or 80
+    active = pw.BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def by_token(cls, token):
+        if not token or len(token) > 64:
+            return None
+        return cls.get_or_none((cls.token == token) & cls.active)
+
+
+class Submission(BaseModel):
+    number = pw.CharField(max_length=tracking.LENGTH, unique=True)
+    document_type = pw.ForeignKeyField(DocumentType, backref="submissions")
+    applicant_name = pw.CharField(max_length=100)
+    nik = pw.CharField(max_length=16, index=True)
+    phone = pw.CharField(max_length=20, null=True, index=True)
+    kecamatan = pw.CharField(max_length=60)
+    nagari = pw.CharField(max_length=60)
+    channel = pw.CharField(max_length=16)
+    language = pw.CharField(max_length=2, default="id")
+    note = pw.TextField(default="")
+    status = pw.CharField(max_length=16, default=workflow.SUBMITTED)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    due_date = DateField()
+    recorded_by = pw.ForeignKeyField(StaffMember, null=True, backref="recorded")
+    kiosk = pw.ForeignKeyField(KioskDevice, null=True, backref="submissions")
+    # Lower-cased name for prefix search by staff (validation.name_key).
+    name_key = pw.CharField(max_length=100, default="")
+    # Counts status changes; a change posted from an older version is a conflict.
+    version = pw.IntegerField(default=0)
+    # Digest of the creating form's one-time token and its answers
+    # (submissions.sent_form_key), so a form sent twice stores one request.
+    form_token = pw.CharField(max_length=64, null=True, unique=True)
+    # Set when the personal data was erased after the retention period.
+    purged_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("created_at", "id"), False),
+            (("status", "created_at", "id"), False),
+            (("document_type", "created_at", "id"), False),
+            (("channel", "created_at", "id"), False),
+            (("name_key", "id"), False),
+            (("status", "due_date"), False),
+            # Staff queue: finished requests counted over a recent window, and
+            # the day's "ready for collection" list in the order they became ready.
+            (("status", "updated_at"), False),
+        )
+
+    @classmethod
+    def by_number(cls, number):
+        return (
+            cls.select(cls, DocumentType)
+            .join(DocumentType)
+            .where(cls.number == number)
+            .get_or_none()
+        )
+
+    @property
+    def display_number(self):
+        return tracking.display(self.number)
+
+    def is_overdue(self, today):
+        """Past its expected date and not finished; `today` is the office's date."""
+        return self.status not in workflow.FINAL and self.due_date < today
+
+    def timeline(self):
+        """Status events oldest first, with the staff member who made each."""
+        return (
+            StatusEvent.select(StatusEvent, StaffMember)
+            .join(StaffMember, pw.JOIN.LEFT_OUTER)
+            .where(StatusEvent.submission == self)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+
+
+class StatusEvent(BaseModel):
+    """One status change; append-only, so the timeline is also the audit trail."""
+
+    submission = pw.ForeignKeyField(Submission, backref="events", on_delete="CASCADE")
+    from_status = pw.CharField(max_length=16, null=True)
+    to_status = pw.CharField(max_length=16)
+    public_note = pw.TextField(default="")
+    internal_note = pw.TextField(default="")
+    staff = pw.ForeignKeyField(StaffMember, null=True, backref="events")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("submission", "created_at"), False),
+            (("to_status", "created_at"), False),
+        )
+
+
+class OfficeSettings(BaseModel):
+    """The office's details: one row, edited by the admin."""
+
+    office_name = pw.CharField(max_length=160)
+    office_name_en = pw.CharField(max_length=160, default="")
+    address = pw.TextField(default="")
+    opening_hours_id = pw.TextField(default="")
+    opening_hours_en = pw.TextField(default="")
+    phone = pw.CharField(max_length=32, default="")
+    whatsapp = pw.CharField(max_length=32, default="")
+    public_base_url = pw.CharField(max_length=200, default="")
+    timezone = pw.CharField(max_length=64, default="Asia/Jakarta")
+    retention_days = pw.IntegerField(default=90)
+    areas = pw.TextField(default="")  # kecamatan, one per line
+    distancing_notice_id = pw.TextField(default="")
+    distancing_notice_en = pw.TextField(default="")
+    kiosk_idle_warning_seconds = pw.IntegerField(default=60)
+    kiosk_idle_reset_seconds = pw.IntegerField(default=90)
+
+    @classmethod
+    def current(cls):
+        """The settings row (each process keeps it a few seconds)."""
+        return _office_settings.get()
+
+    @classmethod
+    def saved(cls):
+        """The settings row as stored now, not this process's copy."""
+        return cls.select().order_by(cls.id).get()
+
+    @classmethod
+    def forget_current(cls):
+        """Drop this process's copy of current(), after a change."""
+        _office_settings.forget()
+
+    def area_list(self):
+        return [line.strip() for line in self.areas.splitlines() if line.strip()]
+
+    def localized(self, field, locale):
+        """The English variant of a field when there is one, else the Indonesian."""
+        if locale == "en":
+            value = getattr(self, f"{field}_en", "")
+            if value:
+                return value
+        return getattr(self, f"{field}_id", None) or getattr(self, field, "")
+
+
+class AdminEvent(BaseModel):
+    """One change made by an admin (or the command line); append-only audit trail."""
+
+    staff = pw.ForeignKeyField(StaffMember, null=True, backref="admin_events")
+    action = pw.CharField(max_length=40)
+    target = pw.CharField(max_length=120, default="")
+    details = pw.TextField(default="")  # JSON: what changed, never secrets
+    created_at = DateTimeField(default=utcnow)
+
+    def save(self, *args, **kwargs):
+        # Rows are only ever added: an existing row is never written again.
+        if self.id is not None and not kwargs.get("force_insert"):
+            raise TypeError("admin events are append-only")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise TypeError("admin events are append-only")
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        raise TypeError("admin events are append-only")
+
+    @classmethod
+    def delete(cls):
+        raise TypeError("admin events are append-only")
+
+
+ALL_MODELS = [
+    DocumentType,
+    StaffMember,
+    KioskDevice,
+    Submission,
+    StatusEvent,
+    OfficeSettings,
+    AdminEvent,
+]
+
+
+_office_settings = ShortLived(OfficeSettings.saved)
+_listed_document_types = ShortLived(
+    lambda: list(
+        DocumentType.select()
+        .where(DocumentType.active)
+        .order_by(DocumentType.position, DocumentType.code)
+    )
+)
+# The caches above, which create_app() sets from the configuration.
+SETTINGS_CACHES = (_office_settings, _listed_document_types)

@@ -1,0 +1,159 @@
+"""Creating requests and moving them through the workflow (database, no Flask)."""
+
+import base64
+import datetime as dt
+import hashlib
+import json
+
+import peewee as pw
+
+from kiosk.data.db import write_transaction
+from kiosk.data.models import StatusEvent, Submission, utcnow
+from kiosk.domain import tracking, validation, workflow
+from kiosk.services import worklists
+
+MAX_NUMBER_ATTEMPTS = 8
+
+
+class NumberSpaceExhausted(RuntimeError):
+    """Several random numbers in a row collided: something is badly wrong."""
+
+
+def due_date(start, service_days):
+    """The date `service_days` working days (Monday to Friday) after `start`."""
+    day = start
+    remaining = service_days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def sent_form_key(form_token, fields):
+    """What makes a request "the same form sent again": its form and its answers.
+
+    A form shown again from the browser's history keeps its one-time token; a
+    resident who went back after the receipt and changed the answers is making
+    a new request, which the token alone would answer with the first receipt.
+    The fixed-length digest also fits the column whatever token was posted.
+    """
+    answers = [
+        form_token,
+        fields["document_type"].code,
+        *(
+            fields.get(name) or ""
+            for name in (
+                "applicant_name", "nik", "phone", "kecamatan", "nagari",
+                "language", "note",
+            )
+        ),
+    ]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(answers).encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
+    """Store a request and its first status event in one transaction.
+
+    `fields` holds the validated form values (document_type is a DocumentType).
+    A clash of tracking numbers is retried with a new number. When the same
+    form (`form_token`) arrives again with the same answers, the request stored
+    the first time is returned instead.
+    """
+    # A form sent twice is caught by the unique key when it is inserted, not by
+    # reading first: every request would pay for that read.
+    document_type = fields["document_type"]
+    sent_key = sent_form_key(form_token, fields) if form_token else None
+    for _ in range(MAX_NUMBER_ATTEMPTS):
+        number = tracking.generate()
+        try:
+            with write_transaction():
+                submission = Submission.create(
+                    number=number,
+                    document_type=document_type,
+                    applicant_name=fields["applicant_name"],
+                    name_key=validation.name_key(fields["applicant_name"]),
+                    nik=fields["nik"],
+                    phone=fields.get("phone") or None,
+                    kecamatan=fields["kecamatan"],
+                    nagari=fields["nagari"],
+                    channel=channel,
+                    language=fields.get("language") or "id",
+                    note=fields.get("note") or "",
+                    due_date=due_date(today, document_type.service_days),
+                    recorded_by=staff,
+                    kiosk=kiosk,
+                    form_token=sent_key,
+                )
+                StatusEvent.create(
+                    submission=submission,
+                    from_status=None,
+                    to_status=workflow.SUBMITTED,
+                    staff=staff,
+                    created_at=submission.created_at,
+                )
+            worklists.forget_counts()
+            return submission
+        except pw.IntegrityError:
+            if sent_key:
+                existing = Submission.get_or_none(Submission.form_token == sent_key)
+                if existing:  # the same form arrived twice
+                    return existing
+            if not Submission.select().where(Submission.number == number).exists():
+                raise
+    raise NumberSpaceExhausted()
+
+
+def open_requests_like(fields, form_token=None, limit=5):
+    """Requests still open for the same NIK and document: a clerk recording one
+    more is probably recording the same request twice. (The request this very
+    form stored, if it was sent before, is not one: sending it again is safe.)"""
+    query = Submission.select().where(
+        (Submission.nik == fields["nik"])
+        & (Submission.document_type == fields["document_type"])
+        & Submission.status.in_(workflow.OPEN)
+    )
+    if form_token:
+        sent_key = sent_form_key(form_token, fields)
+        query = query.where(
+            Submission.form_token.is_null() | (Submission.form_token != sent_key)
+        )
+    return list(query.order_by(Submission.created_at.desc()).limit(limit))
+
+
+def move(submission, target, *, version, staff, public_note="", internal_note=""):
+    """Move a request to `target`, refusing disallowed moves and stale versions.
+
+    `version` is the version the clerk's page showed. The update only applies
+    when the row still has that version, so a change made meanwhile by someone
+    else is reported as a conflict instead of being overwritten.
+    """
+    public_note = (public_note or "").strip()
+    internal_note = (internal_note or "").strip()
+    with write_transaction():
+        current = Submission.get_by_id(submission.id)
+        if current.version != version:
+            raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
+        workflow.check_move(current.status, target, public_note)
+        now = utcnow()
+        updated = (
+            Submission.update(
+                status=target, version=Submission.version + 1, updated_at=now
+            )
+            .where((Submission.id == current.id) & (Submission.version == version))
+            .execute()
+        )
+        if updated != 1:
+            raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
+        StatusEvent.create(
+            submission=current,
+            from_status=current.status,
+            to_status=target,
+            public_note=public_note,
+            internal_note=internal_note,
+            staff=staff,
+            created_at=now,
+        )
+    worklists.forget_counts()  # after the commit, so the new counts are read
+    return Submission.by_number(current.number)

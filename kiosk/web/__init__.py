@@ -1,0 +1,1 @@
+"""Everything HTTP: language, security, templates, forms and views."""

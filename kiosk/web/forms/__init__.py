@@ -1,0 +1,1 @@
+"""Forms with their checks: the application, the staff console, admin."""

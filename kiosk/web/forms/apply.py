@@ -1,0 +1,195 @@
+"""The application form, shared by the web, the kiosk and staff intake."""
+
+import secrets
+
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from kiosk.data.models import LANGUAGES, DocumentType, OfficeSettings
+from kiosk.domain import validation
+from kiosk.web.i18n import LANGUAGE_NAMES
+from kiosk.web.i18n import lazy_gettext as _l
+
+MESSAGES = {
+    "document_type_missing": _l("Choose the document you need."),
+    "name_missing": _l("Enter the applicant's full name."),
+    "name_too_long": _l("The name must be 100 characters or fewer."),
+    "name_characters": _l(
+        "The name can only contain letters, spaces, full stops, apostrophes "
+        "and hyphens."
+    ),
+    "nik_missing": _l("Enter the applicant's NIK."),
+    "nik_length": _l("The NIK must be exactly 16 digits."),
+    "nik_area": _l(
+        "The first 6 digits of the NIK are not a valid area code. Check the "
+        "NIK on the KTP-el or family card."
+    ),
+    "nik_birth_date": _l(
+        "Digits 7 to 12 of the NIK are not a valid birth date. Check the NIK "
+        "on the KTP-el or family card."
+    ),
+    "nik_serial": _l("The last 4 digits of the NIK cannot all be zero."),
+    "phone_format": _l(
+        "Enter an Indonesian phone number, like 0812 3456 7890 or +62 812 3456 7890."
+    ),
+    "kecamatan_missing": _l("Choose the district (kecamatan)."),
+    "nagari_missing": _l("Enter the village (nagari)."),
+    "nagari_too_long": _l("The village name must be 60 characters or fewer."),
+    "note_too_long": _l("The note must be 500 characters or fewer."),
+    "text_characters": _l("Remove the special control characters from this text."),
+    "language_missing": _l("Choose the language for messages about this request."),
+    "consent_missing": _l(
+        "Confirm that the details are correct and that the office may use them "
+        "to process this request."
+    ),
+}
+
+# Fields in page order; the error summary follows it.
+FIELD_ORDER = (
+    "document_type",
+    "applicant_name",
+    "nik",
+    "phone",
+    "kecamatan",
+    "nagari",
+    "note",
+    "language",
+    "consent",
+)
+
+
+def _checked_by(clean):
+    """A WTForms validator that stores the cleaned value or reports its message."""
+
+    def check(form, field):
+        try:
+            field.data = clean(field.data)
+        except validation.Invalid as error:
+            raise ValidationError(MESSAGES[error.code]) from None
+
+    return check
+
+
+class ApplicationForm(FlaskForm):
+    """What a resident (or staff on their behalf) fills in to apply."""
+
+    document_type = RadioField(_l("Document"), validate_choice=False)
+    applicant_name = StringField(
+        _l("Full name"), validators=[_checked_by(validation.name)]
+    )
+    nik = StringField(_l("NIK"), validators=[_checked_by(validation.nik)])
+    phone = StringField(
+        _l("Phone or WhatsApp number (optional)"),
+        description=_l("We use it only to contact you about this request."),
+        validators=[_checked_by(validation.phone)],
+    )
+    kecamatan = RadioField(_l("District (kecamatan)"), validate_choice=False)
+    nagari = StringField(
+        _l("Village (nagari)"), validators=[_checked_by(validation.nagari)]
+    )
+    note = TextAreaField(
+        _l("Note for the office (optional)"), validators=[_checked_by(validation.note)]
+    )
+    language = RadioField(
+        _l("Language for messages about this request"), validate_choice=False
+    )
+    consent = BooleanField(
+        _l(
+            "The details are correct and the office may use them to process this "
+            "request."
+        )
+    )
+    form_token = HiddenField()
+
+    def __init__(self, *args, locale="id", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_types = {t.code: t for t in DocumentType.listed()}
+        self.document_type.choices = [
+            (code, t.name(locale)) for code, t in self.document_types.items()
+        ]
+        self.areas = OfficeSettings.current().area_list()
+        self.kecamatan.choices = [(a, a) for a in self.areas]
+        self.language.choices = [("id", "Bahasa Indonesia"), ("en", "English")]
+
+    def validate_document_type(self, field):
+        if field.data not in self.document_types:
+            raise ValidationError(MESSAGES["document_type_missing"])
+
+    def validate_kecamatan(self, field):
+        if field.data not in self.areas:
+            raise ValidationError(MESSAGES["kecamatan_missing"])
+
+    def validate_language(self, field):
+        if field.data not in LANGUAGES:
+            raise ValidationError(MESSAGES["language_missing"])
+
+    def validate_consent(self, field):
+        if not field.data:
+            raise ValidationError(MESSAGES["consent_missing"])
+
+    def ensure_token(self):
+        """Give a newly shown form its one-time token (kept when sent back)."""
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(24)
+
+    @property
+    def chosen_type(self):
+        return self.document_types.get(self.document_type.data)
+
+    def errors_in_order(self):
+        """(field name, first message) for each field with an error, in page order."""
+        return [
+            (name, self[name].errors[0]) for name in FIELD_ORDER if self[name].errors
+        ]
+
+    def validate_field(self, name):
+        """Validate one field alone (for in-place checks); True when it is fine."""
+        field = self[name]
+        # From the class: WTForms calls extra validators as validator(form, field).
+        extra = getattr(type(self), f"validate_{name}", None)
+        return field.validate(self, [extra] if extra else [])
+
+    def answer_rows(self, locale):
+        """(field name, label, answer in words) for "check your answers"."""
+        chosen = self.chosen_type
+        return [
+            (
+                "document_type",
+                gettext("Document"),
+                chosen.name(locale) if chosen else "",
+            ),
+            (
+                "applicant_name",
+                self.applicant_name.label.text,
+                self.applicant_name.data,
+            ),
+            ("nik", self.nik.label.text, validation.nik_display(self.nik.data or "")),
+            (
+                "phone",
+                gettext("Phone or WhatsApp number"),
+                validation.phone_display(self.phone.data or "") or gettext("Not given"),
+            ),
+            ("kecamatan", self.kecamatan.label.text, self.kecamatan.data),
+            ("nagari", self.nagari.label.text, self.nagari.data),
+            ("note", gettext("Note for the office"), self.note.data or gettext("None")),
+            (
+                "language",
+                gettext("Language for messages"),
+                LANGUAGE_NAMES.get(self.language.data, ""),
+            ),
+        ]
+
+    def cleaned(self):
+        """The validated values, ready for submissions.create()."""
+        return {
+            "document_type": self.chosen_type,
+            "applicant_name": self.applicant_name.data,
+            "nik": self.nik.data,
+            "phone": self.phone.data,
+            "kecamatan": self.kecamatan.data,
+            "nagari": self.nagari.data,
+            "note": self.note.data,
+            "language": self.language.data,
+        }

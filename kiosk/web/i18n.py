@@ -1,0 +1,237 @@
+"""Locale selection and the translated labels of statuses, channels and errors."""
+
+from functools import cached_property
+
+from babel.support import NullTranslations
+from flask import g, request
+from flask_babel import Babel, Domain, get_locale
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
+
+from kiosk.domain import tracking, workflow
+
+LOCALES = ("id", "en")
+DEFAULT_LOCALE = "id"
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+class _RequestDomain(Domain):
+    """flask-babel's message domain, finding the request's catalog once.
+
+    flask-babel looks the catalog up again on every message (request context,
+    locale, cache key); a page with a table of statuses asks for hundreds of
+    messages. The catalog is kept on `g` with the locale it belongs to, so
+    force_locale() (a new locale object) still gets the right one.
+    """
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return NullTranslations()
+        kept = g.get("_catalog")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g._catalog = (locale, translations)
+        return translations
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return _RequestDomain(domain=self.domain)
+
+
+babel = _Babel()
+
+
+def _catalog():
+    """The request's translations (NullTranslations outside a request)."""
+    return babel.domain_instance.get_translations()
+
+
+def _translate(message, **values):
+    text = _catalog().ugettext(message)
+    return text % values if values else text
+
+
+def lazy_gettext(message, **values):
+    """flask-babel's lazy_gettext, asking the domain directly when shown.
+
+    Status and channel labels are lazy and a queue page shows hundreds; this
+    skips flask-babel's search for the domain on each one.
+    """
+    return LazyString(_translate, message, **values)
+
+
+_l = lazy_gettext
+
+# Each language named in the reader's language, inside a sentence
+# ("a message in English"); LANGUAGE_NAMES are the names for choosing one.
+LANGUAGES_IN_TEXT = {"id": _l("Indonesian"), "en": _l("English")}
+
+STATUS_LABELS = {
+    workflow.SUBMITTED: _l("Received"),
+    workflow.VERIFYING: _l("Being checked"),
+    workflow.NEEDS_INFO: _l("Action needed"),
+    workflow.PROCESSING: _l("In progress"),
+    workflow.READY: _l("Ready"),
+    workflow.COMPLETED: _l("Completed"),
+    workflow.REJECTED: _l("Rejected"),
+}
+
+STATUS_EXPLANATIONS = {
+    workflow.SUBMITTED: _l(
+        "We have received your request. It is waiting for staff to check the documents."
+    ),
+    workflow.VERIFYING: _l("Staff are checking your documents."),
+    workflow.NEEDS_INFO: _l(
+        "Your documents are incomplete. Read the staff note below, then send or "
+        "bring what is missing."
+    ),
+    workflow.PROCESSING: _l("Your document is being made."),
+    workflow.READY: _l(
+        "Your document is ready. Collect it at the office during service hours "
+        "and bring this receipt."
+    ),
+    workflow.COMPLETED: _l("The document has been handed over. Thank you."),
+    workflow.REJECTED: _l("Your request cannot be processed. Read the reason below."),
+}
+
+# What the resident should do now, per status.
+STATUS_NEXT_STEPS = {
+    workflow.SUBMITTED: _l("You do not need to do anything yet. Check again later."),
+    workflow.VERIFYING: _l("You do not need to do anything yet. Check again later."),
+    workflow.NEEDS_INFO: _l(
+        "Send the missing documents by WhatsApp or bring them to the office, and "
+        "mention your tracking number."
+    ),
+    workflow.PROCESSING: _l("You do not need to do anything yet. Check again later."),
+    workflow.READY: _l(
+        "Bring your KTP-el or family card too. If you have lost the receipt, "
+        "give your tracking number at the counter."
+    ),
+    workflow.COMPLETED: _l("Nothing more is needed."),
+    workflow.REJECTED: _l(
+        "If you have questions, contact the office and mention your tracking number."
+    ),
+}
+
+CHANNEL_LABELS = {
+    "kiosk": _l("Kiosk"),
+    "web": _l("Website"),
+    "counter": _l("Counter"),
+    "whatsapp": _l("WhatsApp"),
+    "sms": _l("SMS"),
+    "nagari": _l("Village officials"),
+    "app": _l("Phone app"),
+}
+
+NUMBER_ERRORS = {
+    tracking.EMPTY: _l("Enter your tracking number."),
+    tracking.MALFORMED: _l(
+        "A tracking number has 9 letters and digits, like 7KQ-4M2-XP9. "
+        "Check the number on your receipt."
+    ),
+    tracking.TYPO: _l(
+        "This number has a typing mistake. Read it again from your receipt and "
+        "try once more."
+    ),
+}
+
+NOT_FOUND = _l(
+    "We could not find a request with this number. Check the number on your "
+    "receipt, or contact the office."
+)
+
+
+def is_api_request():
+    """A call to the JSON API. A bot or app asks per call (?lang= or
+    Accept-Language) for many residents: no language cookie is kept for it,
+    nor read from it, and its errors are JSON."""
+    return request.path.startswith("/api/")
+
+
+def select_locale():
+    """Explicit choice (?lang= or cookie), then Accept-Language, then Indonesian."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        g.chosen_locale = chosen
+        return chosen
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LOCALES and not is_api_request():
+        return cookie
+    # "in" is the old code for Indonesian, still sent by some older phones.
+    best = request.accept_languages.best_match((*LOCALES, "in"))
+    return "id" if best == "in" else best or DEFAULT_LOCALE
+
+
+def select_timezone():
+    """The office's time zone, from its settings."""
+    settings = g.get("office")
+    return settings.timezone if settings else None
+
+
+def current_locale():
+    """The request's language code: 'id' or 'en'."""
+    # Every locale offered is a bare language, so its language is its code.
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LOCALE  # None outside a request
+
+
+def remember_choice(response):
+    """Keep an explicit ?lang= choice in a cookie for the next visits."""
+    chosen = g.get("chosen_locale")
+    if (
+        chosen
+        and request.cookies.get(LANGUAGE_COOKIE) != chosen
+        and not is_api_request()
+    ):
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def _install_jinja_gettext(app):
+    """Templates ask the domain directly, skipping flask-babel's lookup of it.
+
+    `_` is installed on its own as well: Jinja's `_` forwards each call to
+    `gettext` through a second context call, which a page full of labels feels.
+    Like Jinja's newstyle gettext, the translation is markup and the values put
+    into it are escaped.
+    """
+
+    def gettext(message, **values):
+        # As Jinja's own: always formatted, so "%%" means "%" with or without values.
+        return Markup(_catalog().ugettext(message)) % values
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals["_"] = gettext
+
+
+def init_app(app):
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=select_timezone
+    )
+    _install_jinja_gettext(app)
+    app.after_request(remember_choice)
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        STATUS_LABELS=STATUS_LABELS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGES_IN_TEXT=LANGUAGES_IN_TEXT,
+    )

@@ -1,0 +1,106 @@
+"""Kiosk mode: the order of the one-question-per-screen apply flow, and the
+kiosk's own settings (paper width, reset address, phone QR).
+
+The answers given so far travel in hidden fields of each screen's form, so the
+server keeps nothing about a resident until the request is sent, and a reset
+of the screen leaves nothing behind.
+"""
+
+from flask import url_for
+from markupsafe import Markup
+
+from kiosk.domain import qr
+from kiosk.web import i18n
+from kiosk.web.forms.apply import FIELD_ORDER
+from kiosk.web.templating import public_url
+
+# Screens in the order a resident meets them. "requirements" shows what to
+# prepare for the chosen document; "check" is check-your-answers and consent.
+STEPS = (
+    "document_type",
+    "requirements",
+    "applicant_name",
+    "nik",
+    "phone",
+    "kecamatan",
+    "nagari",
+    "note",
+    "check",
+)
+# Reached only through "Change" on the check screen: the language for messages
+# defaults to the language the resident chose on the start screen.
+EXTRA_STEPS = ("language",)
+FIRST_STEP = STEPS[0]
+
+CHOICE_STEPS = ("document_type", "kecamatan", "language")
+TEXT_STEPS = ("applicant_name", "nik", "phone", "nagari", "note")
+# Answers the check screen lets the resident change.
+CHANGEABLE = tuple(name for name in FIELD_ORDER if name != "consent")
+
+# Which on-screen keyboard each text question gets, and the longest answer.
+KEYBOARDS = {
+    "applicant_name": ("letters", 100),
+    "nik": ("digits", 16),
+    "phone": ("digits", 16),
+    "nagari": ("text", 60),
+    "note": ("text", 500),
+}
+
+PAPER_WIDTHS = (58, 80)
+DEFAULT_PAPER_WIDTH = 80
+
+
+def posted_step(value):
+    """The screen a posted form came from, or None when it is not one of ours."""
+    return value if value in STEPS or value in EXTRA_STEPS else None
+
+
+def following(step, returning=False):
+    """The screen after `step`. Coming from the check screen, go straight back
+    to it, except after a new document type, whose requirements come first."""
+    if returning and step != "document_type":
+        return "check"
+    if step in EXTRA_STEPS:
+        return "check"
+    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+
+
+def previous(step, returning=False):
+    """The screen before `step` (the check screen when changing an answer)."""
+    if returning or step in EXTRA_STEPS:
+        return "check"
+    return STEPS[max(STEPS.index(step) - 1, 0)]
+
+
+def progress(step):
+    """(position, total) of a screen in the flow, or None for extra screens."""
+    if step not in STEPS:
+        return None
+    return STEPS.index(step) + 1, len(STEPS)
+
+
+def carried_fields(step):
+    """Answers kept in hidden fields on `step`'s screen (all but the one asked)."""
+    return [name for name in FIELD_ORDER if name not in (step, "consent")]
+
+
+def reset_url():
+    """Where a finished or abandoned session goes: the start screen, in the
+    office's default language, so the next resident does not inherit a choice."""
+    return url_for("kiosk.start", lang=i18n.DEFAULT_LOCALE)
+
+
+def paper_width(device):
+    """The kiosk's thermal paper width in mm (80 when the setting is unusable)."""
+    width = getattr(device, "paper_width", None)
+    return width if width in PAPER_WIDTHS else DEFAULT_PAPER_WIDTH
+
+
+def phone_url(device):
+    """The public form, attributed to this kiosk, for the resident's own phone."""
+    return public_url("public.apply", via=device.id)
+
+
+def phone_qr(device, title):
+    """The phone form's QR as inline SVG markup (memoised by qr.svg)."""
+    return Markup(qr.svg(phone_url(device), title=str(title)).decode())

@@ -1,0 +1,125 @@
+"""Template helpers: locale-aware filters, language links, htmx fragments."""
+
+import hashlib
+from urllib.parse import quote, urlencode
+
+from flask import current_app, g, make_response, render_template, request, url_for
+from flask_babel import format_decimal
+from htmx_flask import request as htmx_request
+
+from kiosk.domain import tracking, validation
+from kiosk.web import dates
+
+
+def wants_fragment():
+    """An htmx request that is neither boosted nor a history restore gets a fragment."""
+    hx = getattr(htmx_request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def requirements_swap(document_types):
+    """The chosen document type's requirements, when htmx asks to swap them into
+    the form; None for any other request, which gets the whole form (a boosted
+    or restored page load too, whatever its headers say)."""
+    if not wants_fragment() or htmx_request.htmx.target != "document-type-details":
+        return None
+    chosen = document_types.get(request.args.get("document_type"))
+    page = render_template("partials/document_type_details.html", document_type=chosen)
+    response = make_response(page)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+# Forms whose page, shown after a POST, can be shown again in the other
+# language by sending the same answers back with step=check (which shows them,
+# never stores them). No other form is sent again: a sign-in, a password.
+RESENDABLE_FORMS = frozenset({"public.apply", "staff_intake.new"})
+
+
+def language_url(locale):
+    """The current page in another language.
+
+    A page shown after a POST is fetched again by GET where its address serves
+    GET; a form in RESENDABLE_FORMS is posted again (see resent_answers);
+    anything else goes to the home page.
+    """
+    rule = request.url_rule
+    if rule is None or (
+        request.method != "GET"
+        and "GET" not in rule.methods
+        and request.endpoint not in RESENDABLE_FORMS
+    ):
+        return url_for("public.home", lang=locale)
+    args = request.args.to_dict()
+    args["lang"] = locale
+    return quote(request.path) + "?" + urlencode(args)
+
+
+def resent_answers():
+    """The fields a language switch posts to show this POSTed form again with
+    the resident's answers, or None when the page is switched by a link."""
+    if request.method != "POST" or request.endpoint not in RESENDABLE_FORMS:
+        return None
+    if g.get("error_page"):  # what was sent may be what failed (too large, say)
+        return None
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name != "step"
+    ]
+    step = "edit" if request.form.get("step") == "edit" else "check"
+    return [*fields, ("step", step)]
+
+
+def public_url(endpoint, **values):
+    """An absolute URL built from the office's public base URL (or the request host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        g.office.public_base_url if g.get("office") else ""
+    )
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def qr_image_url(number):
+    """The address of a request's QR image, naming what the code holds.
+
+    The image is cached for a year as immutable; when the office's public
+    address changes, the code changes and so must the address it is kept under.
+    """
+    holds = public_url("public.tracking_page", number=number)
+    version = hashlib.sha256(holds.encode()).hexdigest()[:10]
+    return url_for("public.qr_svg", number=number, v=version)
+
+
+def office_context():
+    """The office's details for every template (the layout shows them)."""
+    office = g.get("office")
+    if office is None:
+        return {"office": None, "office_name": ""}
+    from kiosk.web.i18n import current_locale
+
+    return {
+        "office": office,
+        "office_name": office.localized("office_name", current_locale()),
+    }
+
+
+def init_app(app):
+    app.context_processor(office_context)
+    app.jinja_env.filters.update(
+        date=dates.format_date,
+        datetime=dates.format_datetime,
+        number=format_decimal,
+        tracking=tracking.display,
+        phone=validation.phone_display,
+        dial=validation.dial_string,
+    )
+    app.jinja_env.globals.update(
+        language_url=language_url,
+        public_url=public_url,
+        qr_image_url=qr_image_url,
+        resent_answers=resent_answers,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,68 @@
+"""JSON API for the phone app and messaging bots."""
+
+from flask import Blueprint, jsonify
+
+from kiosk.web import i18n
+from kiosk.web.security import csrf, limit_lookups
+from kiosk.web.views import lookup
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/track/<number>")
+@limit_lookups
+def track(number):
+    """A request's public status as JSON (language from ?lang= or Accept-Language)."""
+    try:
+        record = lookup.lookup(number[:200])
+    except lookup.LookupFailed as failure:
+        error = {
+            "code": failure.code,
+            "status": failure.status,
+            "message": str(failure.message),
+        }
+        return jsonify(error=error), failure.status
+    view = lookup.public_view(record)
+    return jsonify(
+        number=record.number,
+        display_number=record.display_number,
+        document_type={"code": record.document_code, "name": view["document_name"]},
+        status={
+            "code": view["status"],
+            "label": str(view["status_label"]),
+            "explanation": str(view["explanation"]),
+            "next_step": str(view["next_step"]),
+        },
+        timeline=[
+            {
+                "status": event.status,
+                "label": str(i18n.STATUS_LABELS[event.status]),
+                "note": event.note,
+                "at": event.at.isoformat(timespec="seconds") + "Z",
+            }
+            for event in record.events
+        ],
+        # As on the page: the expected date while the document is awaited, and
+        # where and when to come once the office needs the resident.
+        expected_date=(
+            record.due_date.isoformat() if view["awaits_document"] else None
+        ),
+        office=_office(view["office"]) if view["show_office"] else None,
+        created_at=record.created_at.isoformat(timespec="seconds") + "Z",
+        language=i18n.current_locale(),
+    )
+
+
+def _office(office):
+    locale = i18n.current_locale()
+    return {
+        "name": office.localized("office_name", locale),
+        "address": office.address,
+        "opening_hours": office.localized("opening_hours", locale),
+        "whatsapp": office.whatsapp or None,
+    }
+
+
+def init_app(app):
+    csrf.exempt(bp)  # read-only
+    app.register_blueprint(bp)

@@ -1,0 +1,184 @@
+"""Public pages: home, apply, tracking, receipt, QR codes, health."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from htmx_flask import request as htmx_request
+
+from kiosk.data.db import db
+from kiosk.data.models import KioskDevice
+from kiosk.domain import qr, tracking, validation
+from kiosk.services import stats, submissions
+from kiosk.web import i18n, pagecache
+from kiosk.web.forms.apply import ApplicationForm
+from kiosk.web.i18n import current_locale
+from kiosk.web.office_time import office_today, office_zone
+from kiosk.web.security import limit_lookups, limit_submissions
+from kiosk.web.templating import public_url, requirements_swap
+from kiosk.web.views import lookup
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    """Start page: apply, check status, statistics."""
+    return render_template("public/home.html", lookup_error=None, lookup_value="")
+
+
+def _referring_kiosk():
+    """The kiosk whose 'continue on your phone' QR opened this form, if any."""
+    via = validation.plain_int(request.values.get("via"))
+    if via is None:
+        return None
+    return KioskDevice.get_or_none((KioskDevice.id == via) & KioskDevice.active)
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limit_submissions
+def apply():
+    """Application form, check-your-answers step, and submission."""
+    form = ApplicationForm(locale=current_locale())
+    step = request.form.get("step", "check")
+    via_kiosk = _referring_kiosk()
+    if request.method == "GET":
+        chosen = request.args.get("document_type")
+        if chosen in form.document_types:
+            form.document_type.data = chosen
+        form.language.data = current_locale()
+        swap = requirements_swap(form.document_types)
+        if swap is not None:
+            return swap
+        return _form_page(form, via_kiosk)
+
+    field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None
+    if field_name in form._fields and field_name not in ("form_token", "csrf_token"):
+        form.validate_field(field_name)
+        return render_template(
+            "partials/apply_field.html", form=form, field=form[field_name]
+        )
+    if step == "edit":
+        return _form_page(form, via_kiosk)
+    if not form.validate():
+        return _form_page(form, via_kiosk, status=400)
+    if step != "confirm":
+        return render_template(
+            "public/apply_check.html", form=form, via_kiosk=via_kiosk
+        )
+    submission = submissions.create(
+        form.cleaned(),
+        channel="web",
+        today=office_today(),
+        kiosk=via_kiosk,
+        form_token=form.form_token.data or None,
+    )
+    return redirect(url_for("public.receipt", number=submission.number, new=1), 303)
+
+
+def _form_page(form, via_kiosk, status=200):
+    form.ensure_token()
+    return (
+        render_template("public/apply.html", form=form, via_kiosk=via_kiosk),
+        status,
+    )
+
+
+@bp.get("/track")
+@limit_lookups
+def track():
+    """The lookup form's target: go to the tracking page or explain the mistake."""
+    text = request.args.get("number", "")[:200]
+    parsed = tracking.parse(text)
+    if parsed.ok:
+        target = url_for(
+            "public.tracking_page", number=parsed.number, lang=request.args.get("lang")
+        )
+        return redirect(target, 303)
+    return (
+        render_template(
+            "public/home.html",
+            lookup_error=i18n.NUMBER_ERRORS[parsed.error],
+            lookup_value=text,
+        ),
+        400,
+    )
+
+
+@bp.get("/t/<number>")
+@limit_lookups
+def tracking_page(number):
+    """Status of one request in plain words, with its public timeline."""
+    record = lookup.find_or_explain(number, "public.tracking_page")
+
+    def render():
+        return render_template("public/tracking.html", **lookup.public_view(record))
+
+    # The page holds no personal data, cookie or token: the same HTML serves
+    # everyone until the request's status moves (its version changes).
+    key = ("tracking", request.full_path, current_locale(), record.version)
+    return pagecache.get_or_render(key, render)
+
+
+@bp.get("/t/<number>/receipt")
+@limit_lookups
+def receipt(number):
+    """Receipt: on screen after applying, and printable on A4 or thermal paper."""
+    record = lookup.find_or_explain(number, "public.receipt")
+    paper = request.args.get("paper", "")
+    if paper not in ("58", "80"):
+        paper = ""
+    return render_template(
+        "public/receipt.html",
+        just_submitted=request.args.get("new") == "1",
+        paper=paper,
+        **lookup.public_view(record),
+    )
+
+
+def _qr_response(number, kind):
+    url = public_url("public.tracking_page", number=number)
+    if kind == "svg":
+        body = qr.svg(url, title=tracking.display(number))
+    else:
+        body = qr.png(url)
+    response = current_app.response_class(
+        body, mimetype="image/svg+xml" if kind == "svg" else "image/png"
+    )
+    response.set_etag(qr.etag(body))
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response.make_conditional(request)
+
+
+@bp.get("/t/<number>/qr.svg")
+def qr_svg(number):
+    """QR code of the absolute tracking URL, as SVG (never changes)."""
+    return _qr_response(lookup.well_formed_or_404(number), "svg")
+
+
+@bp.get("/t/<number>/qr.png")
+def qr_png(number):
+    """QR code of the absolute tracking URL, as PNG (never changes)."""
+    return _qr_response(lookup.well_formed_or_404(number), "png")
+
+
+@bp.get("/stats")
+def statistics():
+    """Monthly requests per document type and how long requests take."""
+    statistics = stats.cached(office_today(), office_zone())
+    return render_template("public/stats.html", stats=statistics)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness, including a database round-trip."""
+    db.execute_sql("SELECT 1").fetchone()
+    return {"status": "ok"}
+
+
+def init_app(app):
+    app.register_blueprint(bp)

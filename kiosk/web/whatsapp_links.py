@@ -1,0 +1,71 @@
+"""WhatsApp click-to-chat links that tell a resident about their request.
+
+The message is in the resident's language, whatever language the clerk's
+console is in, and links to the tracking page in that language too.
+"""
+
+from urllib.parse import urlencode
+
+from flask import g
+from flask_babel import force_locale, gettext
+
+from kiosk.web.i18n import STATUS_LABELS
+from kiosk.web.templating import public_url
+
+
+def _chat_link(submission, compose):
+    """wa.me with the message compose(language) wrote in the resident's
+    language; None when the request has no phone number."""
+    if not submission.phone:
+        return None
+    language = submission.language
+    with force_locale(language):
+        message = compose(language)
+    return (
+        "https://wa.me/"
+        + submission.phone.lstrip("+")
+        + "?"
+        + urlencode({"text": message})
+    )
+
+
+def _tracking_url(submission):
+    return public_url(
+        "public.tracking_page", number=submission.number, lang=submission.language
+    )
+
+
+def recorded_link(submission):
+    """The tracking number of a request just recorded."""
+
+    def compose(language):
+        return gettext(
+            "%(office)s: your request for %(document)s has been recorded. "
+            "Tracking number: %(number)s. Follow its progress at %(url)s",
+            office=g.office.localized("office_name", language),
+            document=submission.document_type.name(language),
+            number=submission.display_number,
+            url=_tracking_url(submission),
+        )
+
+    return _chat_link(submission, compose)
+
+
+def status_link(submission, note=""):
+    """The request's status now, with the office's note for it if there is one."""
+
+    def compose(language):
+        message = gettext(
+            "%(office)s: your request %(number)s for %(document)s is now "
+            "“%(status)s”. Details: %(url)s",
+            office=g.office.localized("office_name", language),
+            number=submission.display_number,
+            document=submission.document_type.name(language),
+            status=str(STATUS_LABELS[submission.status]),
+            url=_tracking_url(submission),
+        )
+        if note:
+            message += "\n\n" + gettext("Note from the office: %(note)s", note=note)
+        return message
+
+    return _chat_link(submission, compose)
