@@ -1,7 +1,7 @@
 """The QR SVG, in-process and cold: ours (kiosk.qr) against segno on the same URLs.
 
-Cold means no memo: kiosk.qr.svg is lru_cached, so its __wrapped__ function is
-timed. Each URL is made by both, one right after the other (taking turns at
+Cold means no memo: kiosk.domain.qr keeps nothing (the app's cache of rendered
+codes is web/caches.py). Each URL is made by both, one right after the other (taking turns at
 going first), and the time counted is this thread's CPU time, so other
 processes on a busy machine slow neither.
 """
@@ -19,7 +19,7 @@ ROUNDS = 3
 
 
 def _ours(url, title):
-    return qr.svg.__wrapped__(url, title=title)
+    return qr.svg(url, title=title)
 
 
 def _segno(url, title):

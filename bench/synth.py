@@ -11,7 +11,7 @@ import random
 
 from kiosk.data.seed import KECAMATAN_SIJUNJUNG
 from kiosk.domain import tracking, workflow
-from kiosk.services.submissions import due_date
+from kiosk.domain.working_days import due_date
 
 DAYS = 548  # 18 months
 OFFICE_OFFSET = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 all year, no DST

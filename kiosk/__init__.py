@@ -3,13 +3,23 @@
 from flask import Flask, g, request
 from htmx_flask import Htmx
 
-from kiosk import config
+from kiosk import cli, config
+from kiosk.data import db, migrations
+from kiosk.web import (
+    auth,
+    caches,
+    i18n,
+    kiosk_devices,
+    security,
+    templating,
+    views,
+)
 
 htmx = Htmx()
 
 
 def create_app(test_config=None):
-    """Build the application: config, extensions, blueprints and hooks."""
+    """Build the application: config, extensions, request hooks, blueprints."""
     app = Flask(
         __name__,
         instance_path=config.instance_path(),
@@ -21,34 +31,37 @@ def create_app(test_config=None):
     # Form fields count against the same 1 MB ceiling as the whole body.
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
 
-    from kiosk import cli
-    from kiosk.data import db
-    from kiosk.data.models import SETTINGS_CACHES, OfficeSettings
-    from kiosk.services import worklists
-    from kiosk.web import i18n, kiosk_devices, pagecache, security, templating
-
+    # Extensions and what they keep; none of them adds a request hook.
+    security.trust_proxies(app)
+    db.init_app(app)
+    migrations.migrate()
+    caches.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app)
-    # Hooks run in registration order: connect, load the office settings and
-    # identify a kiosk before the rate limiter (registered by security) asks
-    # whether the client is exempt.
-    db.init_app(app)
-    for cache in SETTINGS_CACHES:
-        cache.seconds = app.config["SETTINGS_CACHE_SECONDS"]
-    worklists.counts_cache.seconds = app.config["QUEUE_COUNTS_CACHE_SECONDS"]
-    pagecache.configure(app.config["PAGE_CACHE_SECONDS"])
-
-    @app.before_request
-    def _load_office():
-        if request.endpoint != "static":
-            g.office = OfficeSettings.current()
-
-    kiosk_devices.init_app(app)
-    security.init_app(app)
+    auth.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 
-    from kiosk.web import views
+    # Request hooks, in the order they run. Flask runs after-request hooks in
+    # the reverse order of registration, so the first one registered runs last.
+    app.before_request(security.refuse_nul_bytes)  # before anything reads it
+    app.after_request(security.set_security_headers)  # after every cookie is set
+    app.before_request(db.connect)
+    app.teardown_appcontext(db.close)
+    app.before_request(load_office)
+    app.before_request(kiosk_devices.identify)
+    app.after_request(kiosk_devices.remember)
+    app.after_request(i18n.remember_choice)
+    # After the kiosk is known, so that a kiosk's bad form gets its own screen.
+    app.before_request(security.refuse_nul_in_forms)
+    security.csrf.init_app(app)  # the CSRF check
+    security.init_limiter(app)  # asks whether the client is a kiosk or the LAN
 
-    views.init_app(app)
+    views.register(app)
     return app
+
+
+def load_office():
+    """before_request: the office's details, which every page shows."""
+    if request.endpoint != "static":
+        g.office = caches.office_settings()

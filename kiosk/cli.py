@@ -1,12 +1,15 @@
-"""Flask commands: staff accounts (more groups register themselves here)."""
+"""Flask commands for operators: staff accounts, backup and restore, purge."""
 
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
+from kiosk.data import backup
+from kiosk.data.db import db
 from kiosk.data.models import StaffMember
-from kiosk.services import accounts, administration
+from kiosk.services import accounts, administration, retention
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -70,8 +73,60 @@ def _read_password(from_stdin):
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def init_app(app):
-    from kiosk.data import backup
+def _sqlite_path():
+    try:
+        return backup.sqlite_path(current_app.extensions["database"])
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
 
-    app.cli.add_command(staff_cli)
-    backup.init_app(app)
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Make a consistent copy of the SQLite database while the site runs."""
+    try:
+        count = backup.backup_sqlite(_sqlite_path(), path)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Backup written to {path} ({count} requests).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database with a checked backup (stop the app servers first)."""
+    live = _sqlite_path()
+    try:
+        count = backup.check_backup(path)
+        if not yes:
+            click.confirm(
+                f"Replace the content of {live} with {path} ({count} requests)? "
+                "Stop the app servers first.",
+                abort=True,
+            )
+        count, saved = backup.restore_sqlite(path, live, count)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    if saved:
+        click.echo(f"The previous content was saved to {saved}.")
+    click.echo(f"Restored {count} requests from {path}.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Erase personal data of requests finished longer ago than the retention period."""
+    with db.connection_context():
+        purged = retention.purge_personal_data()
+        days = retention.retention_days()
+    click.echo(
+        f"Personal data removed from {purged} requests finished over {days} days ago."
+    )
+
+
+def init_app(app):
+    for command in (staff_cli, backup_command, restore_command, purge_command):
+        app.cli.add_command(command)

@@ -32,6 +32,11 @@ DEFAULTS = {
     # How long a rendered public tracking page is reused (its status changes
     # start a new entry at once; this bounds staleness of office details).
     "PAGE_CACHE_SECONDS": 60.0,
+    # How long the public statistics are reused (they count a large table).
+    "STATS_CACHE_SECONDS": 600.0,
+    # How long a rendered QR image is reused (the code for an address never
+    # changes; this only bounds the memory of codes no longer asked for).
+    "QR_CACHE_SECONDS": 24 * 3600.0,
     "PERMANENT_SESSION_LIFETIME": 30 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -39,7 +39,7 @@ def type_form(**values):
 
 
 def office_form(**values):
-    office = OfficeSettings.current()
+    office = OfficeSettings.saved()
     data = {
         name: getattr(office, name)
         for name in (
@@ -150,7 +150,7 @@ def test_office_settings_are_saved_and_recorded(app, admin):
         ),
     )
     assert response.status_code == 303
-    office = OfficeSettings.current()
+    office = OfficeSettings.saved()
     assert office.office_name == "Disdukcapil Sijunjung"
     assert office.whatsapp == "+6281211112222"
     assert office.public_base_url == "https://dukcapil.example.go.id"
@@ -218,11 +218,11 @@ def test_office_settings_are_saved_and_recorded(app, admin):
     ],
 )
 def test_office_settings_refuse_bad_values(app, admin, values, message):
-    before = OfficeSettings.current()
+    before = OfficeSettings.saved()
     response = admin.post("/staff/admin/office", data=office_form(**values))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    after = OfficeSettings.current()
+    after = OfficeSettings.saved()
     assert (after.public_base_url, after.timezone) == (
         before.public_base_url,
         before.timezone,

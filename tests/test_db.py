@@ -10,8 +10,7 @@ from kiosk import config
 from kiosk.data.db import db, open_database
 from kiosk.data.models import DocumentType, OfficeSettings, StatusEvent, Submission
 from kiosk.data.seed import KECAMATAN_SIJUNJUNG
-from kiosk.domain import tracking
-from kiosk.services import submissions
+from kiosk.domain import tracking, working_days
 from tests.support.factories import APPLICANT, make_submission
 
 
@@ -27,7 +26,7 @@ def test_document_types_are_seeded_in_both_languages(app):
 
 def test_office_settings_hold_the_eight_kecamatan(app):
     with app.app_context():
-        settings = OfficeSettings.current()
+        settings = OfficeSettings.saved()
     assert settings.area_list() == list(KECAMATAN_SIJUNJUNG)
     assert settings.timezone == "Asia/Jakarta"
 
@@ -203,9 +202,9 @@ def test_concurrent_submissions_never_collide_or_lock(app):
 
 def test_due_date_counts_working_days():
     friday = dt.date(2026, 11, 27)
-    assert submissions.due_date(friday, 1) == dt.date(2026, 11, 30)  # Monday
-    assert submissions.due_date(friday, 3) == dt.date(2026, 12, 2)
-    assert submissions.due_date(friday, 0) == friday
+    assert working_days.due_date(friday, 1) == dt.date(2026, 11, 30)  # Monday
+    assert working_days.due_date(friday, 3) == dt.date(2026, 12, 2)
+    assert working_days.due_date(friday, 0) == friday
 
 
 def test_personal_fields_are_stored_as_given(app):

@@ -161,7 +161,7 @@ def test_the_office_numbers_are_plain_text_on_the_kiosk(app, kiosk_client):
 
     with app.app_context():
         waiting = make_request(status="needs_info")
-        whatsapp = OfficeSettings.current().whatsapp
+        whatsapp = OfficeSettings.saved().whatsapp
     page = kiosk_client.get(f"/kiosk/status?number={waiting.number}&lang=en").text
     assert "0812-" in page and whatsapp  # shown, as residents write it
     assert "wa.me" not in page and "tel:" not in page  # a shared screen cannot call

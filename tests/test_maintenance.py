@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.data import backup
 from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
-from kiosk.services import submissions
+from kiosk.services import retention, submissions
 from tests.support.factories import make_submission
 from tests.support.http import SiteClient, Submitters
 from tests.support.staff import staff_client
@@ -112,7 +112,7 @@ def test_a_copy_that_fails_its_check_never_gets_the_backups_name(
     runner, tmp_path, monkeypatch
 ):
     def refuse(path):
-        raise backup.MaintenanceError(f"{path} is damaged.")
+        raise backup.BackupRefused(f"{path} is damaged.")
 
     monkeypatch.setattr(backup, "check_backup", refuse)
     folder = tmp_path / "backups"
@@ -324,7 +324,7 @@ def test_a_purged_request_still_has_its_public_pages(client, runner, requests_by
 
 def test_purge_follows_the_office_retention_setting(app, runner, requests_by_age):
     with app.app_context():
-        settings = OfficeSettings.current()
+        settings = OfficeSettings.saved()
         settings.retention_days = 14
         settings.save()
     result = runner.invoke(args=["purge"])
@@ -342,10 +342,10 @@ def test_purge_twice_changes_nothing_more(runner, requests_by_age):
 
 
 def test_purge_works_through_many_requests_in_batches(app, monkeypatch):
-    monkeypatch.setattr(backup, "PURGE_BATCH", 3)
+    monkeypatch.setattr(retention, "PURGE_BATCH", 3)
     with app.app_context():
         numbers = [_finish(make_submission(), "rejected", 100) for _ in range(8)]
-        assert backup.purge_personal_data() == 8
+        assert retention.purge_personal_data() == 8
     assert all(_get(n).purged_at for n in numbers)
 
 

@@ -127,7 +127,7 @@ def test_needs_info_shows_what_to_bring(app, client, submission):
     assert "progress-step--attention" in current.group(1)
     assert "Perlu dilengkapi" in current.group(2)
     # The office can be called or messaged with one tap.
-    office = OfficeSettings.current()
+    office = OfficeSettings.saved()
     assert f'href="https://wa.me/{office.whatsapp.lstrip("+")}"' in page
     assert 'href="tel:' in page
 

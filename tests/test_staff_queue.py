@@ -7,7 +7,8 @@ import pytest
 
 from kiosk.data.models import DocumentType, Submission, utcnow
 from kiosk.domain import tracking
-from kiosk.services import queue, worklists
+from kiosk.services import queue
+from kiosk.web import caches
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     fast_passwords,
     htmx_headers,
@@ -37,7 +38,7 @@ def test_queue_counts_open_requests_and_finished_ones_of_the_last_30_days(app, c
     Submission.update(updated_at=utcnow() - dt.timedelta(days=40)).where(
         Submission.id == old.id
     ).execute()
-    counts = worklists.count_now(utcnow())
+    counts = queue.count_now(utcnow())
     assert counts["submitted"] == 2
     assert counts["needs_info"] == 1
     assert counts["ready"] == 1
@@ -401,16 +402,16 @@ def test_counts_are_kept_briefly_but_changes_made_here_show_at_once(make_app):
     app = make_app(QUEUE_COUNTS_CACHE_SECONDS=60)
     with app.app_context():
         first = make_submission()
-        assert worklists.status_counts()["submitted"] == 1
+        assert caches.queue_counts()["submitted"] == 1
         # A change written by another server process is seen when the copy expires.
         Submission.update(status="verifying").where(Submission.id == first.id).execute()
-        assert worklists.status_counts()["submitted"] == 1
-        assert worklists.count_now(utcnow())["submitted"] == 0
+        assert caches.queue_counts()["submitted"] == 1
+        assert queue.count_now(utcnow())["submitted"] == 0
         # A request stored or moved through this process shows at once.
         make_submission()
-        assert worklists.status_counts()["submitted"] == 1
-        assert worklists.status_counts()["verifying"] == 1
+        assert caches.queue_counts()["submitted"] == 1
+        assert caches.queue_counts()["verifying"] == 1
         current = Submission.get_by_id(first.id)
         submissions.move(current, "processing", version=current.version, staff=None)
-        assert worklists.status_counts()["verifying"] == 0
-        assert worklists.status_counts()["processing"] == 1
+        assert caches.queue_counts()["verifying"] == 0
+        assert caches.queue_counts()["processing"] == 1

@@ -1,4 +1,4 @@
-"""Operator commands: online backup and restore of SQLite, personal-data purge."""
+"""Online backup and restore of the SQLite database, each copy checked."""
 
 import datetime as dt
 import errno
@@ -8,29 +8,19 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import click
 import peewee as pw
-from flask import current_app
-from flask.cli import with_appcontext
 
 from kiosk.data import models
-from kiosk.data.db import db
-from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
-from kiosk.domain import workflow
-
-# Requests purged per transaction: a short write lock each time, so the site
-# keeps taking submissions while a large first purge runs.
-PURGE_BATCH = 500
 
 
-class MaintenanceError(click.ClickException):
-    """A refused command, reported to the operator without a traceback."""
+class BackupRefused(Exception):
+    """A backup or restore refused, with the reason for the operator."""
 
 
-def _sqlite_path():
-    database = current_app.extensions["database"]
+def sqlite_path(database):
+    """The file of a SQLite database; PostgreSQL has tools of its own."""
     if not isinstance(database, pw.SqliteDatabase):
-        raise MaintenanceError(
+        raise BackupRefused(
             "The database is PostgreSQL: use pg_dump and pg_restore (see the README)."
         )
     return Path(database.database).resolve()
@@ -80,7 +70,7 @@ def _name_without_replacing(partial, target):
         os.link(partial, target)  # unlike rename, refuses to replace a file
         return
     except FileExistsError:
-        raise MaintenanceError(
+        raise BackupRefused(
             f"{target} exists already; choose a new file name."
         ) from None
     except OSError as error:
@@ -91,7 +81,7 @@ def _name_without_replacing(partial, target):
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise MaintenanceError(
+        raise BackupRefused(
             f"{target} exists already; choose a new file name."
         ) from None
     with os.fdopen(descriptor, "wb") as out, open(partial, "rb") as copy:
@@ -112,7 +102,7 @@ def backup_sqlite(source, target):
     """Copy a live SQLite database with the backup API (consistent, online)."""
     target = Path(target)
     if target.exists():
-        raise MaintenanceError(f"{target} exists already; choose a new file name.")
+        raise BackupRefused(f"{target} exists already; choose a new file name.")
     target.parent.mkdir(parents=True, exist_ok=True)
     return _copy(source, target, checked=True)
 
@@ -124,20 +114,20 @@ def check_backup(path):
     """
     path = Path(path)
     if not path.is_file():
-        raise MaintenanceError(f"{path} does not exist.")
+        raise BackupRefused(f"{path} does not exist.")
     try:
         with closing(_read_only(path)) as conn:
             if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise MaintenanceError(f"{path} is damaged (integrity check failed).")
+                raise BackupRefused(f"{path} is damaged (integrity check failed).")
             missing = _missing_schema(conn)
             if missing:
-                raise MaintenanceError(
+                raise BackupRefused(
                     f"{path} is not a backup of this version of the application "
                     f"(missing {', '.join(missing)})."
                 )
             return conn.execute("SELECT COUNT(*) FROM submission").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise MaintenanceError(f"{path} is not a database backup: {error}") from None
+        raise BackupRefused(f"{path} is not a database backup: {error}") from None
 
 
 def _missing_schema(conn):
@@ -171,7 +161,7 @@ def restore_sqlite(source, target, count=None):
     """
     source, target = Path(source).resolve(), Path(target).resolve()
     if source == target:
-        raise MaintenanceError("That is the live database itself; choose a backup.")
+        raise BackupRefused("That is the live database itself; choose a backup.")
     if count is None:
         count = check_backup(source)
     saved = None
@@ -187,109 +177,3 @@ def restore_sqlite(source, target, count=None):
         # so even a server that was not stopped sees either all or none of it.
         backup.backup(live)
     return count, saved
-
-
-def _retention_days():
-    # Read afresh: the admin may have just changed it (current() may be cached).
-    return OfficeSettings.saved().retention_days
-
-
-def purge_personal_data(now=None):
-    """Blank name, NIK, phone and note of requests finished before the retention period.
-
-    The status history stays, so statistics and the public tracking page keep
-    working. Returns how many requests were purged.
-    """
-    now = now or utcnow()
-    days = _retention_days()
-    cutoff = now - dt.timedelta(days=days)
-    finished_long_ago = StatusEvent.select().where(
-        (StatusEvent.submission == Submission.id)
-        & StatusEvent.to_status.in_(workflow.FINAL)
-        & (StatusEvent.created_at < cutoff)
-    )
-    condition = (
-        Submission.status.in_(workflow.FINAL)
-        & Submission.purged_at.is_null()
-        & pw.fn.EXISTS(finished_long_ago)
-    )
-    # Old values' bytes are zeroed, not left in free space: every connection
-    # has secure_delete on (db.SQLITE_PRAGMAS).
-    is_sqlite = isinstance(db.obj, pw.SqliteDatabase)
-    purged = 0
-    while True:
-        with db.atomic():
-            # A fresh query each round: peewee caches a query's results.
-            ids = [
-                row.id
-                for row in Submission.select(Submission.id)
-                .where(condition)
-                .order_by(Submission.id)
-                .limit(PURGE_BATCH)
-            ]
-            if not ids:
-                break
-            purged += (
-                Submission.update(
-                    applicant_name="",
-                    name_key="",
-                    nik="",
-                    phone=None,
-                    note="",
-                    # A digest of the answers (the NIK among them).
-                    form_token=None,
-                    purged_at=now,
-                )
-                .where(Submission.id.in_(ids))
-                .execute()
-            )
-    if is_sqlite:
-        # The write-ahead log still holds the old pages until a checkpoint.
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return purged
-
-
-@click.command("backup")
-@with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False))
-def backup_command(path):
-    """Make a consistent copy of the SQLite database while the site runs."""
-    count = backup_sqlite(_sqlite_path(), path)
-    click.echo(f"Backup written to {path} ({count} requests).")
-
-
-@click.command("restore")
-@with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_command(path, yes):
-    """Replace the database with a checked backup (stop the app servers first)."""
-    live = _sqlite_path()
-    count = check_backup(path)
-    if not yes:
-        click.confirm(
-            f"Replace the content of {live} with {path} ({count} requests)? "
-            "Stop the app servers first.",
-            abort=True,
-        )
-    count, saved = restore_sqlite(path, live, count)
-    if saved:
-        click.echo(f"The previous content was saved to {saved}.")
-    click.echo(f"Restored {count} requests from {path}.")
-
-
-@click.command("purge")
-@with_appcontext
-def purge_command():
-    """Erase personal data of requests finished longer ago than the retention period."""
-    with db.connection_context():
-        purged = purge_personal_data()
-        days = _retention_days()
-    click.echo(
-        f"Personal data removed from {purged} requests finished over {days} days ago."
-    )
-
-
-def init_app(app):
-    for command in (backup_command, restore_command, purge_command):
-        app.cli.add_command(command)

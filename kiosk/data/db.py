@@ -85,47 +85,20 @@ def _owner_only(path):
     return path
 
 
-# Any fixed number: app servers agree on it to take turns creating the schema.
-MIGRATION_LOCK_KEY = 7_331_001
-
-
-def migrate():
-    """Create missing tables and indexes and seed defaults, one server at a time.
-
-    Several app servers may start together on one PostgreSQL database; an
-    advisory lock makes them take turns. On SQLite the IMMEDIATE transaction
-    does the same between processes sharing the file.
-    """
-    from kiosk.data import models, seed
-
-    with db.connection_context():
-        if isinstance(db.obj, peewee.PostgresqlDatabase):
-            db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
-            try:
-                db.create_tables(models.ALL_MODELS, safe=True)
-                seed.ensure_defaults()
-            finally:
-                db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
-        else:
-            with db.atomic():
-                db.create_tables(models.ALL_MODELS, safe=True)
-                seed.ensure_defaults()
-
-
 def init_app(app):
-    """Bind the proxy, create missing tables and seed defaults, add request hooks."""
+    """Bind the proxy to the database the configuration names."""
     database = open_database(app.config["DATABASE_URL"], app.instance_path)
     db.initialize(database)
     app.extensions["database"] = database
 
-    migrate()
 
-    @app.before_request
-    def _connect():
-        if request.endpoint != "static":
-            db.connect(reuse_if_open=True)
+def connect():
+    """before_request: a connection for the request (static files need none)."""
+    if request.endpoint != "static":
+        db.connect(reuse_if_open=True)
 
-    @app.teardown_appcontext
-    def _close(exc):
-        if not db.is_closed():
-            db.close()
+
+def close(exc):
+    """teardown_appcontext: hand the connection back to the pool."""
+    if not db.is_closed():
+        db.close()

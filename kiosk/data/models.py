@@ -5,7 +5,6 @@ import datetime as dt
 import peewee as pw
 
 from kiosk.data.db import db
-from kiosk.data.shortcache import ShortLived
 from kiosk.domain import tracking, workflow
 
 CHANNELS = ("kiosk", "web", "counter", "whatsapp", "sms", "nagari", "app")
@@ -63,13 +62,8 @@ class DocumentType(BaseModel):
 
     @classmethod
     def listed(cls):
-        """Active types in display order (each process keeps them a few seconds)."""
-        return _listed_document_types.get()
-
-    @classmethod
-    def forget_listed(cls):
-        """Drop this process's copy of listed(), after a change."""
-        _listed_document_types.forget()
+        """Active types in display order."""
+        return list(cls.select().where(cls.active).order_by(cls.position, cls.code))
 
     def name(self, locale):
         return self.name_en if locale == "en" else self.name_id
@@ -105,9 +99,12 @@ class StaffMember(BaseModel):
 class KioskDevice(BaseModel):
     """A registered touchscreen kiosk, identified by the token in its start URL."""
 
+    PAPER_WIDTHS = (58, 80)  # thermal receipt paper, mm
+    DEFAULT_PAPER_WIDTH = 80
+
     name = pw.CharField(max_length=80)
     token = pw.CharField(max_length=64, unique=True)
-    paper_width = pw.IntegerField(default=80)  # thermal paper, mm: 58 or 80
+    paper_width = pw.IntegerField(default=DEFAULT_PAPER_WIDTH)
     active = pw.BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
 
@@ -223,19 +220,9 @@ class OfficeSettings(BaseModel):
     kiosk_idle_reset_seconds = pw.IntegerField(default=90)
 
     @classmethod
-    def current(cls):
-        """The settings row (each process keeps it a few seconds)."""
-        return _office_settings.get()
-
-    @classmethod
     def saved(cls):
-        """The settings row as stored now, not this process's copy."""
+        """The settings row as stored now (web/caches.py keeps a copy)."""
         return cls.select().order_by(cls.id).get()
-
-    @classmethod
-    def forget_current(cls):
-        """Drop this process's copy of current(), after a change."""
-        _office_settings.forget()
 
     def area_list(self):
         return [line.strip() for line in self.areas.splitlines() if line.strip()]
@@ -285,15 +272,3 @@ ALL_MODELS = [
     OfficeSettings,
     AdminEvent,
 ]
-
-
-_office_settings = ShortLived(OfficeSettings.saved)
-_listed_document_types = ShortLived(
-    lambda: list(
-        DocumentType.select()
-        .where(DocumentType.active)
-        .order_by(DocumentType.position, DocumentType.code)
-    )
-)
-# The caches above, which create_app() sets from the configuration.
-SETTINGS_CACHES = (_office_settings, _listed_document_types)

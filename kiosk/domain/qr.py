@@ -14,13 +14,13 @@ qrcode encodes the data; two things here keep codes fast to make and small:
   per run, so a version-4 code with its title is about 1.6 KB instead of 2 KB.
   Every turn lies in the quiet zone, inside a gap, so no dash bends round it.
 
-A number's QR never changes, so renderings are memoised.
+A number's QR never changes: the web layer keeps renderings (web/caches.py).
 """
 
 import hashlib
 import io
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 import qrcode
 from qrcode import util
@@ -156,7 +156,6 @@ def _dashed_stroke(rows):
     return " ".join(str(len(run)) for run in runs), "".join(path)
 
 
-@lru_cache(maxsize=4096)
 def svg(data, title=""):
     """Return the QR for `data` as a compact SVG document (bytes)."""
     rows = matrix(data)
@@ -172,7 +171,6 @@ def svg(data, title=""):
     ).encode()
 
 
-@lru_cache(maxsize=1024)
 def png(data, scale=8):
     """Return the QR for `data` as a black-and-white PNG (bytes)."""
     from PIL import Image

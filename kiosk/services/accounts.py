@@ -58,3 +58,10 @@ def create_staff(username, password, *, role="staff", display_name=None):
             )
     except pw.IntegrityError:
         raise AccountError("username_taken") from None
+
+
+def end_sessions(member):
+    """Invalidate every session of `member` (sign-out, password reset, deactivation)."""
+    StaffMember.update(session_version=StaffMember.session_version + 1).where(
+        StaffMember.id == member.id
+    ).execute()

@@ -17,10 +17,8 @@ from kiosk.data.models import (
     Submission,
 )
 from kiosk.domain import validation
-from kiosk.services import accounts, audit, edit_guard
+from kiosk.services import accounts, audit, edit_guard, signals
 from kiosk.services.accounts import AccountError
-from kiosk.web import auth
-from kiosk.web.kiosk_flow import PAPER_WIDTHS
 
 
 def _active_admins_other_than(member):
@@ -85,7 +83,7 @@ def update_member(actor, member, *, role, active, display_name, loaded=None):
             return member
         StaffMember.update(**after).where(StaffMember.id == member.id).execute()
         if not active and member.active:
-            auth.end_sessions(member)
+            accounts.end_sessions(member)
         audit.record(actor, "staff.update", member.username, changed)
     return StaffMember.get_by_id(member.id)
 
@@ -99,7 +97,7 @@ def reset_password(actor, member, password):
             failed_logins=0,
             locked_until=None,
         ).where(StaffMember.id == member.id).execute()
-        auth.end_sessions(member)
+        accounts.end_sessions(member)
         audit.record(actor, "staff.password_reset", member.username)
 
 
@@ -142,7 +140,7 @@ def save_document_type(actor, document_type, values, loaded=None):
         return _save_document_type(actor, document_type, values, loaded)
     finally:
         # After the commit: a thread reloading in between would keep the old list.
-        DocumentType.forget_listed()
+        signals.document_types_changed.send()
 
 
 def _save_document_type(actor, document_type, values, loaded):
@@ -205,13 +203,13 @@ def save_office(actor, values, loaded=None):
                 setattr(office, name, value)
             office.save()
             audit.record(actor, "office.update", "", changed)
-    OfficeSettings.forget_current()  # after the commit, as for document types
+    signals.office_changed.send()  # after the commit, as for document types
     return changed
 
 
 def register_kiosk(actor, name, paper_width):
     """Register a kiosk with a fresh random token for its start URL."""
-    if paper_width not in PAPER_WIDTHS:
+    if paper_width not in KioskDevice.PAPER_WIDTHS:
         raise ValueError("paper width")
     with db.atomic():
         kiosk = KioskDevice.create(

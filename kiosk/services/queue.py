@@ -1,4 +1,4 @@
-"""The staff work queue: filters, search, keyset paging and counts (no Flask).
+"""The staff work queue: filters, search, keyset paging, counts, day lists.
 
 Pages are cut by keyset, never OFFSET: a page continues after the (created_at,
 id) of the last row shown, which the indexes (created_at, id), (status,
@@ -285,3 +285,56 @@ def every_row(filters, *, today, zone, batch=500):
         if not result.next_cursor:
             return
         cursor = result.next_cursor
+
+
+# Finished requests are counted over a recent window: counting every completed
+# request ever made would read most of a million-row table on each load.
+FINISHED_WINDOW_DAYS = 30
+DAY_LIST_LIMIT = 200
+
+
+def count_now(now):
+    """Requests per open status, and finished ones over the recent window.
+
+    Counting reads much of the table: the web layer keeps the result for
+    QUEUE_COUNTS_CACHE_SECONDS (web/caches.py)."""
+    counts = dict.fromkeys(workflow.STATUSES, 0)
+    open_rows = (
+        Submission.select(Submission.status, pw.fn.COUNT(Submission.id))
+        .where(Submission.status.in_(workflow.OPEN))
+        .group_by(Submission.status)
+        .tuples()
+    )
+    since = now - dt.timedelta(days=FINISHED_WINDOW_DAYS)
+    finished_rows = (
+        Submission.select(Submission.status, pw.fn.COUNT(Submission.id))
+        .where(Submission.status.in_(workflow.FINAL) & (Submission.updated_at >= since))
+        .group_by(Submission.status)
+        .tuples()
+    )
+    for status, count in list(open_rows) + list(finished_rows):
+        counts[status] = count
+    counts[OPEN] = sum(counts[s] for s in workflow.OPEN)
+    return counts
+
+
+def ready_for_collection(limit=DAY_LIST_LIMIT):
+    """Requests ready to collect, those waiting longest first."""
+    return list(
+        Submission.select(Submission, DocumentType)
+        .join(DocumentType)
+        .where(Submission.status == workflow.READY)
+        .order_by(Submission.updated_at, Submission.id)
+        .limit(limit)
+    )
+
+
+def overdue(today, limit=DAY_LIST_LIMIT):
+    """Open requests past their expected date, most overdue first."""
+    return list(
+        Submission.select(Submission, DocumentType)
+        .join(DocumentType)
+        .where(Submission.status.in_(workflow.OPEN) & (Submission.due_date < today))
+        .order_by(Submission.due_date, Submission.id)
+        .limit(limit)
+    )

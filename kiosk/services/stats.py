@@ -1,4 +1,4 @@
-"""Monthly service statistics, aggregated in the database and cached briefly.
+"""Monthly service statistics, aggregated in the database.
 
 Everything is counted in the office's calendar: a request made at 03:00 WIB on
 the 1st belongs to that month, though it is stored as 20:00 UTC the day
@@ -9,8 +9,6 @@ and PostgreSQL are supported.
 """
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass
 
 import peewee as pw
@@ -20,9 +18,6 @@ from kiosk.data.models import DocumentType, StatusEvent, Submission, utcnow
 from kiosk.domain import workflow
 
 MONTHS = 12
-CACHE_SECONDS = 600
-_cache = {}
-_cache_lock = threading.Lock()
 
 
 @dataclass
@@ -148,18 +143,3 @@ def _median(buckets, total):
     if not total:
         return None
     return (_value_at(buckets, (total - 1) // 2) + _value_at(buckets, total // 2)) / 2
-
-
-def cached(today, zone):
-    """The statistics, recomputed at most every ten minutes per process."""
-    key = (id(db.obj), today, zone.key)
-    now = time.monotonic()
-    with _cache_lock:
-        entry = _cache.get(key)
-        if entry and now - entry[0] < CACHE_SECONDS:
-            return entry[1]
-    value = compute(today, zone)
-    with _cache_lock:
-        _cache.clear()
-        _cache[key] = (now, value)
-    return value

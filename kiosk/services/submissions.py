@@ -1,33 +1,26 @@
-"""Creating requests and moving them through the workflow (database, no Flask)."""
+"""Creating requests and moving them through the workflow, one or many at once."""
 
 import base64
-import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 import peewee as pw
 
 from kiosk.data.db import write_transaction
 from kiosk.data.models import StatusEvent, Submission, utcnow
-from kiosk.domain import tracking, validation, workflow
-from kiosk.services import worklists
+from kiosk.domain import tracking, validation, workflow, working_days
+from kiosk.services import signals
 
 MAX_NUMBER_ATTEMPTS = 8
+
+# Outcomes of one request in a bulk change, besides a workflow refusal code.
+MOVED = "moved"
+NOT_FOUND = "not_found"
 
 
 class NumberSpaceExhausted(RuntimeError):
     """Several random numbers in a row collided: something is badly wrong."""
-
-
-def due_date(start, service_days):
-    """The date `service_days` working days (Monday to Friday) after `start`."""
-    day = start
-    remaining = service_days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
 
 
 def sent_form_key(form_token, fields):
@@ -81,7 +74,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     channel=channel,
                     language=fields.get("language") or "id",
                     note=fields.get("note") or "",
-                    due_date=due_date(today, document_type.service_days),
+                    due_date=working_days.due_date(today, document_type.service_days),
                     recorded_by=staff,
                     kiosk=kiosk,
                     form_token=sent_key,
@@ -93,7 +86,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     staff=staff,
                     created_at=submission.created_at,
                 )
-            worklists.forget_counts()
+            signals.requests_changed.send()
             return submission
         except pw.IntegrityError:
             if sent_key:
@@ -155,5 +148,45 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
             staff=staff,
             created_at=now,
         )
-    worklists.forget_counts()  # after the commit, so the new counts are read
+    signals.requests_changed.send()  # after the commit: new counts are read
     return Submission.by_number(current.number)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    number: str
+    code: str  # MOVED, NOT_FOUND or a workflow refusal code
+    target: str
+    current: str | None = None  # the status the request has afterwards
+
+    @property
+    def moved(self):
+        return self.code == MOVED
+
+
+def move_many(picked, target, *, staff, public_note="", internal_note=""):
+    """Move each (number, version) in `picked`; one transaction per request.
+
+    A request someone changed after the clerk's list was loaded is refused as
+    a conflict, exactly as on its own page.
+    """
+    outcomes = []
+    for number, version in picked:
+        submission = Submission.get_or_none(Submission.number == number)
+        if submission is None:
+            outcomes.append(Outcome(number, NOT_FOUND, target))
+            continue
+        try:
+            moved = move(
+                submission,
+                target,
+                version=version,
+                staff=staff,
+                public_note=public_note,
+                internal_note=internal_note,
+            )
+        except workflow.MoveRefused as refused:
+            outcomes.append(Outcome(number, refused.code, target, refused.current))
+        else:
+            outcomes.append(Outcome(number, MOVED, target, moved.status))
+    return outcomes

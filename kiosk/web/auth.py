@@ -135,13 +135,6 @@ def start_session(member):
     session[SEEN] = int(time.time())
 
 
-def end_sessions(member):
-    """Invalidate every session of `member` (sign-out, password reset, deactivation)."""
-    StaffMember.update(session_version=StaffMember.session_version + 1).where(
-        StaffMember.id == member.id
-    ).execute()
-
-
 def idle_seconds():
     """How long a session may sit unused before it ends."""
     return int(current_app.permanent_session_lifetime.total_seconds())

@@ -227,7 +227,6 @@ def init_app(app):
         app, locale_selector=select_locale, timezone_selector=select_timezone
     )
     _install_jinja_gettext(app)
-    app.after_request(remember_choice)
     app.jinja_env.globals.update(
         current_locale=current_locale,
         STATUS_LABELS=STATUS_LABELS,

@@ -42,8 +42,3 @@ def remember(response):
             secure=request.is_secure,
         )
     return response
-
-
-def init_app(app):
-    app.before_request(identify)
-    app.after_request(remember)

@@ -9,8 +9,8 @@ of the screen leaves nothing behind.
 from flask import url_for
 from markupsafe import Markup
 
-from kiosk.domain import qr
-from kiosk.web import i18n
+from kiosk.data.models import KioskDevice
+from kiosk.web import caches, i18n
 from kiosk.web.forms.apply import FIELD_ORDER
 from kiosk.web.templating import public_url
 
@@ -45,9 +45,6 @@ KEYBOARDS = {
     "nagari": ("text", 60),
     "note": ("text", 500),
 }
-
-PAPER_WIDTHS = (58, 80)
-DEFAULT_PAPER_WIDTH = 80
 
 
 def posted_step(value):
@@ -93,7 +90,9 @@ def reset_url():
 def paper_width(device):
     """The kiosk's thermal paper width in mm (80 when the setting is unusable)."""
     width = getattr(device, "paper_width", None)
-    return width if width in PAPER_WIDTHS else DEFAULT_PAPER_WIDTH
+    return (
+        width if width in KioskDevice.PAPER_WIDTHS else KioskDevice.DEFAULT_PAPER_WIDTH
+    )
 
 
 def phone_url(device):
@@ -102,5 +101,5 @@ def phone_url(device):
 
 
 def phone_qr(device, title):
-    """The phone form's QR as inline SVG markup (memoised by qr.svg)."""
-    return Markup(qr.svg(phone_url(device), title=str(title)).decode())
+    """The phone form's QR as inline SVG markup."""
+    return Markup(caches.qr_svg(phone_url(device), title=str(title)).decode())

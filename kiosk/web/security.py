@@ -148,25 +148,17 @@ def refuse_nul_in_forms():
             abort(400)
 
 
-def init_app(app):
+def trust_proxies(app):
+    """Behind nginx the socket peer is the proxy: take the client's address and
+    scheme from the last TRUSTED_PROXIES X-Forwarded-* entries only, which the
+    proxies themselves wrote (anything earlier may be forged)."""
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
-        # Behind nginx the socket peer is the proxy: take the client's address
-        # and scheme from the last `proxies` X-Forwarded-* entries only, which
-        # the proxies themselves wrote (anything earlier may be forged).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    # Runs before every other hook (database, kiosk lookup), none of which
-    # should ever see a NUL.
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
-    app.before_request(refuse_nul_in_forms)
-    csrf.init_app(app)
-    _init_limiter(app)
-    # Flask runs after-request hooks last registered first; this one must run
-    # last, after the language and kiosk hooks have set their cookies.
-    app.after_request_funcs.setdefault(None, []).insert(0, set_security_headers)
 
 
-def _init_limiter(app):
+def init_limiter(app):
+    """Rate limits: a check before each request, their headers after it."""
     config = app.config
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     # The limiter object is shared by every app built in one process (tests):

@@ -3,7 +3,7 @@
 from flask import render_template
 
 from kiosk.domain import search, tracking, workflow
-from kiosk.services import bulk
+from kiosk.services import submissions
 from kiosk.services.edit_guard import fingerprint
 from kiosk.web import audit_labels
 from kiosk.web.i18n import STATUS_LABELS
@@ -32,7 +32,7 @@ BULK_REFUSALS = {
     ),
     workflow.REASON_MISSING: _l("a note for the resident is required."),
     workflow.UNKNOWN_STATUS: _l("choose one of the statuses."),
-    bulk.NOT_FOUND: _l("there is no request with this number."),
+    submissions.NOT_FOUND: _l("there is no request with this number."),
 }
 
 SEARCH_ERRORS = {

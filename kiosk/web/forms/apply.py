@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from kiosk.data.models import LANGUAGES, DocumentType, OfficeSettings
+from kiosk.data.models import LANGUAGES
 from kiosk.domain import validation
+from kiosk.web import caches
 from kiosk.web.i18n import LANGUAGE_NAMES
 from kiosk.web.i18n import lazy_gettext as _l
 
@@ -105,11 +106,11 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, locale="id", **kwargs):
         super().__init__(*args, **kwargs)
-        self.document_types = {t.code: t for t in DocumentType.listed()}
+        self.document_types = {t.code: t for t in caches.document_types()}
         self.document_type.choices = [
             (code, t.name(locale)) for code, t in self.document_types.items()
         ]
-        self.areas = OfficeSettings.current().area_list()
+        self.areas = caches.office_settings().area_list()
         self.kecamatan.choices = [(a, a) for a in self.areas]
         self.language.choices = [("id", "Bahasa Indonesia"), ("en", "English")]
 

@@ -1,20 +1,28 @@
-"""Blueprints, one module per audience; each module has init_app(app)."""
-
-from importlib import import_module
+"""Blueprints, one module per audience, and how they are registered."""
 
 from werkzeug.routing import IntegerConverter
 
-# Error handlers last, so they see every blueprint's routes.
-MODULES = (
-    "public",
-    "api",
-    "kiosk",
-    "staff_auth",
-    "staff",
-    "staff_intake",
-    "admin",
-    "admin_office",
-    "errors",
+from kiosk.web.views import (
+    admin,
+    admin_office,
+    api,
+    errors,
+    kiosk,
+    public,
+    staff,
+    staff_auth,
+    staff_intake,
+)
+
+BLUEPRINTS = (
+    public.bp,
+    api.bp,
+    kiosk.bp,
+    staff_auth.bp,
+    staff.bp,
+    staff_intake.bp,
+    admin.bp,
+    admin_office.bp,
 )
 
 
@@ -28,7 +36,9 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-def init_app(app):
+def register(app):
+    """Every blueprint, then the site-wide error pages, which see all routes."""
     app.url_map.converters["int"] = DatabaseIdConverter
-    for name in MODULES:
-        import_module(f"{__name__}.{name}").init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    errors.register_handlers(app)

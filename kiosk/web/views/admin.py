@@ -227,7 +227,3 @@ def type_edit(type_id=None):
         conflict=conflict,
     )
     return page, form_status(form, conflict)
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -146,7 +146,3 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -14,8 +14,8 @@ from werkzeug.exceptions import (
     SecurityError,
 )
 
-from kiosk.data.models import OfficeSettings
 from kiosk.domain import qr
+from kiosk.web import caches
 from kiosk.web.i18n import is_api_request
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.security import limiter
@@ -113,7 +113,7 @@ def _load_office_for_static_error():
     """The office's name for a missing file's page (file requests skip loading
     it); without a database the page is shown without it."""
     try:
-        g.office = OfficeSettings.current()
+        g.office = caches.office_settings()
     except PeeweeException:
         pass
 
@@ -146,7 +146,8 @@ def handle_qr_too_long(error):
     return _render(400)
 
 
-def init_app(app):
+def register_handlers(app):
+    """Site-wide error pages (a blueprint's own handlers win over these)."""
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(qr.TooLong, handle_qr_too_long)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -193,7 +193,3 @@ def handle_error(error):
 # Flask would otherwise find first for a CSRFError (code 400).
 for _code in errors.TITLES:
     bp.register_error_handler(_code, handle_error)
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -13,8 +13,8 @@ from htmx_flask import request as htmx_request
 from kiosk.data.db import db
 from kiosk.data.models import KioskDevice
 from kiosk.domain import qr, tracking, validation
-from kiosk.services import stats, submissions
-from kiosk.web import i18n, pagecache
+from kiosk.services import submissions
+from kiosk.web import caches, i18n
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import current_locale
 from kiosk.web.office_time import office_today, office_zone
@@ -121,7 +121,7 @@ def tracking_page(number):
     # The page holds no personal data, cookie or token: the same HTML serves
     # everyone until the request's status moves (its version changes).
     key = ("tracking", request.full_path, current_locale(), record.version)
-    return pagecache.get_or_render(key, render)
+    return caches.page(key, render)
 
 
 @bp.get("/t/<number>/receipt")
@@ -143,9 +143,9 @@ def receipt(number):
 def _qr_response(number, kind):
     url = public_url("public.tracking_page", number=number)
     if kind == "svg":
-        body = qr.svg(url, title=tracking.display(number))
+        body = caches.qr_svg(url, title=tracking.display(number))
     else:
-        body = qr.png(url)
+        body = caches.qr_png(url)
     response = current_app.response_class(
         body, mimetype="image/svg+xml" if kind == "svg" else "image/png"
     )
@@ -169,7 +169,7 @@ def qr_png(number):
 @bp.get("/stats")
 def statistics():
     """Monthly requests per document type and how long requests take."""
-    statistics = stats.cached(office_today(), office_zone())
+    statistics = caches.statistics(office_today(), office_zone())
     return render_template("public/stats.html", stats=statistics)
 
 
@@ -178,7 +178,3 @@ def healthz():
     """Liveness, including a database round-trip."""
     db.execute_sql("SELECT 1").fetchone()
     return {"status": "ok"}
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
-from kiosk.services import bulk, queue, submissions, worklists
-from kiosk.web import auth, whatsapp_links
+from kiosk.services import queue, submissions
+from kiosk.web import auth, caches, whatsapp_links
 from kiosk.web.forms.staff import BulkForm, MoveForm
 from kiosk.web.i18n import STATUS_LABELS
 from kiosk.web.office_time import office_today, office_zone
@@ -48,8 +48,8 @@ def _queue_context(args, bulk_form=None, outcomes=None):
     return {
         "filters": filters,
         "page": page,
-        "counts": worklists.status_counts(),
-        "finished_window": worklists.FINISHED_WINDOW_DAYS,
+        "counts": caches.queue_counts(),
+        "finished_window": queue.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
         "search_error": SEARCH_ERRORS.get(filters.search.error),
         "bulk_form": bulk_form or BulkForm(formdata=None),
@@ -90,7 +90,7 @@ def bulk_move():
     picked = form.selection(request.form.getlist("selected"))
     outcomes, status = None, 422
     if valid and picked:
-        outcomes = bulk.move_many(
+        outcomes = submissions.move_many(
             picked,
             form.target.data,
             staff=g.staff,
@@ -121,7 +121,7 @@ def _kept_bulk_outcomes():
     """The results a bulk change redirected here with, shown once."""
     if BULK_OUTCOMES not in session:  # (a pop would rewrite the cookie every time)
         return None
-    return [bulk.Outcome(*row) for row in session.pop(BULK_OUTCOMES)] or None
+    return [submissions.Outcome(*row) for row in session.pop(BULK_OUTCOMES)] or None
 
 
 @bp.get("/scan")
@@ -236,12 +236,8 @@ def today():
     day = office_today()
     return render_template(
         "staff/today.html",
-        ready=worklists.ready_for_collection(),
-        overdue=worklists.overdue(day),
+        ready=queue.ready_for_collection(),
+        overdue=queue.overdue(day),
         today=day,
-        limit=worklists.DAY_LIST_LIMIT,
+        limit=queue.DAY_LIST_LIMIT,
     )
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext
 
+from kiosk.services import accounts
 from kiosk.web import auth
 from kiosk.web.forms.staff import LoginForm
 from kiosk.web.i18n import lazy_gettext as _l
@@ -93,12 +94,7 @@ def logout():
     """Sign out: every session of this account ends, on every computer."""
     member = auth.load_staff()
     if member is not None:
-        auth.end_sessions(member)
+        accounts.end_sessions(member)
     session.clear()
     g.staff = None
     return redirect(url_for("staff_auth.login", reason="signed_out"), 303)
-
-
-def init_app(app):
-    auth.init_app(app)
-    app.register_blueprint(bp)

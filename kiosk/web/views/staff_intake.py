@@ -81,7 +81,3 @@ def recorded(number):
         submission=submission,
         **lookup.public_view(public_record.find(submission.number)),
     )
-
-
-def init_app(app):
-    app.register_blueprint(bp)

@@ -1,0 +1,73 @@
+"""Erasing residents' personal data once the retention period is over."""
+
+import datetime as dt
+
+import peewee as pw
+
+from kiosk.data.db import db
+from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.domain import workflow
+
+# Requests purged per transaction: a short write lock each time, so the site
+# keeps taking submissions while a large first purge runs.
+PURGE_BATCH = 500
+
+
+def retention_days():
+    # Read afresh: the admin may have just changed it (current() may be cached).
+    return OfficeSettings.saved().retention_days
+
+
+def purge_personal_data(now=None):
+    """Blank name, NIK, phone and note of requests finished before the retention period.
+
+    The status history stays, so statistics and the public tracking page keep
+    working. Returns how many requests were purged.
+    """
+    now = now or utcnow()
+    days = retention_days()
+    cutoff = now - dt.timedelta(days=days)
+    finished_long_ago = StatusEvent.select().where(
+        (StatusEvent.submission == Submission.id)
+        & StatusEvent.to_status.in_(workflow.FINAL)
+        & (StatusEvent.created_at < cutoff)
+    )
+    condition = (
+        Submission.status.in_(workflow.FINAL)
+        & Submission.purged_at.is_null()
+        & pw.fn.EXISTS(finished_long_ago)
+    )
+    # Old values' bytes are zeroed, not left in free space: every connection
+    # has secure_delete on (db.SQLITE_PRAGMAS).
+    is_sqlite = isinstance(db.obj, pw.SqliteDatabase)
+    purged = 0
+    while True:
+        with db.atomic():
+            # A fresh query each round: peewee caches a query's results.
+            ids = [
+                row.id
+                for row in Submission.select(Submission.id)
+                .where(condition)
+                .order_by(Submission.id)
+                .limit(PURGE_BATCH)
+            ]
+            if not ids:
+                break
+            purged += (
+                Submission.update(
+                    applicant_name="",
+                    name_key="",
+                    nik="",
+                    phone=None,
+                    note="",
+                    # A digest of the answers (the NIK among them).
+                    form_token=None,
+                    purged_at=now,
+                )
+                .where(Submission.id.in_(ids))
+                .execute()
+            )
+    if is_sqlite:
+        # The write-ahead log still holds the old pages until a checkpoint.
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return purged
