@@ -110,7 +110,7 @@ def test_add_a_new_document_type(app, admin):
     assert new.active and new.service_days == 2
     assert AdminEvent.get(AdminEvent.action == "document_type.create").target == "SKTT"
     duplicate = admin.post("/staff/admin/types/new", data=type_form(code="KK"))
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422
     assert "There is already a document type with this code." in duplicate.get_data(
         as_text=True
     )
@@ -130,7 +130,7 @@ def test_document_type_form_refuses_bad_values(app, admin, values, message):
     response = admin.post(
         "/staff/admin/types/new", data=type_form(**{"code": "NEWTYPE", **values})
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert not DocumentType.select().where(DocumentType.code == "NEWTYPE").exists()
 
@@ -220,7 +220,7 @@ def test_office_settings_are_saved_and_recorded(app, admin):
 def test_office_settings_refuse_bad_values(app, admin, values, message):
     before = OfficeSettings.saved()
     response = admin.post("/staff/admin/office", data=office_form(**values))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     after = OfficeSettings.saved()
     assert (after.public_base_url, after.timezone) == (
@@ -255,7 +255,7 @@ def test_register_a_kiosk_with_a_random_token_and_its_start_address(app, admin):
     admin.post("/staff/admin/kiosks", data={"name": "Upstairs", "paper_width": "80"})
     assert KioskDevice.get(KioskDevice.name == "Upstairs").token != kiosk.token
     bad = admin.post("/staff/admin/kiosks", data={"name": "X", "paper_width": "70"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert AdminEvent.select().where(AdminEvent.action == "kiosk.create").count() == 2
 
 
@@ -366,7 +366,7 @@ def test_a_document_type_form_shows_position_zero_and_keeps_a_mistyped_number(
     refused = admin.post(
         f"/staff/admin/types/{kk.id}", data=type_form(service_days="abc")
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert re.search(
         r'name="service_days"[^>]*value="abc"', refused.get_data(as_text=True)
     )

@@ -89,7 +89,7 @@ def test_account_creation_refuses_bad_input(app, admin, values, message):
         **values,
     }
     response = admin.post("/staff/admin/staff", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert StaffMember.select().count() == 1
 
@@ -126,10 +126,10 @@ def test_deactivating_an_account_ends_its_sessions(app, admin):
 
 def test_the_last_active_admin_cannot_be_removed(app, admin):
     demote = edit(admin, "boss", role="staff")
-    assert demote.status_code == 400
+    assert demote.status_code == 422
     assert "This is the last active administrator" in demote.get_data(as_text=True)
     deactivate = edit(admin, "boss", role="admin", active=False)
-    assert deactivate.status_code == 400
+    assert deactivate.status_code == 422
     assert member("boss").role == "admin" and member("boss").active
     # With a second admin, the first may step down.
     make_staff("second", role="admin")
@@ -143,7 +143,7 @@ def test_the_last_active_admin_cannot_be_removed(app, admin):
     StaffMember.update(active=False).where(StaffMember.username == "boss").execute()
     third = staff_client(app, "third", role="admin")
     assert edit(third, "second", role="staff").status_code == 303
-    assert edit(third, "third", role="staff").status_code == 400
+    assert edit(third, "third", role="staff").status_code == 422
 
 
 def test_reset_password_replaces_it_unlocks_and_ends_sessions(app, admin):
@@ -175,7 +175,7 @@ def test_short_reset_password_is_refused(app, admin):
         f"/staff/admin/staff/{member('rina').id}/password",
         data={"password": "short", "password_again": "short"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Use at least 10 characters." in response.get_data(as_text=True)
     assert accounts.password_matches(member("rina"), PASSWORD)
 
@@ -235,7 +235,7 @@ def test_an_account_changed_by_another_admin_meanwhile_is_not_undone(app, admin)
     assert (member("rina").display_name, member("rina").role) == ("Rina Wati", "staff")
     # A page shown again after a refused password carries the guard too.
     again = admin.post(f"{url}/password", data={"password": "x", "password_again": "x"})
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert loaded_fingerprint(again) == loaded_fingerprint(admin.get(url))
 
 

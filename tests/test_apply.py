@@ -137,7 +137,7 @@ def test_errors_are_summarised_and_keep_what_was_typed(client):
         nagari="",
         consent="",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.text
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     links = re.findall(r'href="#([a-z_]+)"', summary)
@@ -178,7 +178,7 @@ def test_switching_language_on_the_check_page_keeps_the_answers(client):
 
 def test_switching_language_on_a_form_with_errors_keeps_what_was_typed(client):
     response = _switch_language(client, _check(client, nik="1234").text, "id")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "NIK harus tepat 16 angka." in response.text
     assert 'value="1234"' in response.text
     assert 'value="Siti Rahma"' in response.text
@@ -292,7 +292,7 @@ def test_the_same_form_sent_twice_at_once_stores_one_request(app):
 
 def test_confirm_with_bad_data_does_not_store(client):
     response = _confirm(client, nik="1")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Submission.select().count() == 0
 
 
@@ -306,5 +306,5 @@ def test_missing_choices_are_explained(client, missing):
     data = dict(FORM, form_token="m")
     del data[missing]
     response = client.post("/apply?lang=en", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert f'href="#{missing}"' in response.text

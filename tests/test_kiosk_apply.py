@@ -114,7 +114,7 @@ def test_each_answer_is_checked_on_its_own_screen(kiosk_client, step, typed, mes
         fields = dict(walk_answers()).get(screen_of(response))
         response = answer(kiosk_client, response.text, **(fields or {}))
     wrong = answer(kiosk_client, response.text, **{step: typed})
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
     assert screen_of(wrong) == step
     assert message in wrong.text
     assert 'aria-invalid="true"' in wrong.text
@@ -136,7 +136,7 @@ def walk_answers():
 def test_unknown_document_or_district_is_refused(kiosk_client):
     first = kiosk_client.get("/kiosk/apply")
     response = answer(kiosk_client, first.text, document_type="PASSPORT")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert screen_of(response) == "document_type"
     assert "Choose the document you need." in response.text
 
@@ -186,7 +186,7 @@ def test_language_for_messages_can_be_changed_from_the_check_screen(app, kiosk_c
 def test_sending_without_consent_asks_for_it(app, kiosk_client):
     check = walk_to_check(kiosk_client)
     response = answer(kiosk_client, check.text, send="1")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert screen_of(response) == "check"
     assert "Confirm that the details are correct" in response.text
     with app.app_context():
@@ -198,7 +198,7 @@ def test_a_tampered_answer_is_caught_before_sending(app, kiosk_client):
     data = hidden_fields(check.text)
     data.update(nik="0000000000000000", consent="y")
     response = kiosk_client.post("/kiosk/apply", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert screen_of(response) == "nik"
     with app.app_context():
         assert Submission.select().count() == 0
@@ -209,7 +209,7 @@ def test_a_document_type_withdrawn_meanwhile_is_asked_again(app, kiosk_client):
     with app.app_context():
         DocumentType.update(active=False).where(DocumentType.code == "KK").execute()
     response = send(kiosk_client, check)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert screen_of(response) == "document_type"
 
 

@@ -51,7 +51,7 @@ def test_intake_form_offers_the_four_staff_channels_only(app, clerk):
     ):
         assert f'name="{field}"' in page
     refused = record(clerk, channel="web")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Choose how the request reached the office" in refused.get_data(as_text=True)
     assert Submission.select().count() == 0
 
@@ -61,7 +61,7 @@ def test_intake_uses_the_same_checks_as_apply(app, clerk):
         clerk, channel="counter", nik="1234", applicant_name="", kecamatan="Elsewhere"
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "There is a problem" in html
     assert "The NIK must be exactly 16 digits." in html
     assert re.search(r"Enter the applicant(&#39;|')s full name\.", html)
@@ -74,7 +74,7 @@ def test_switching_language_keeps_the_clerks_answers_and_records_nothing(app, cl
     action, fields = language_forms(page)["id"]
     response = clerk.post(action, data=MultiDict(fields))
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "NIK harus tepat 16 angka." in html
     assert 'value="1234"' in html
     assert re.search(r'value="whatsapp"[^>]*checked', html)
@@ -196,7 +196,7 @@ def test_recorded_page_is_only_for_requests_recorded_by_staff(app, clerk):
 def test_a_request_by_whatsapp_or_sms_needs_the_residents_number(app, clerk, channel):
     response = record(clerk, channel=channel, phone="", consent="")
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "phone number: the request came by WhatsApp or SMS" in html
     # Worded for the clerk, who fills this in about someone else.
     assert "Tick this once the resident has confirmed the details." in html

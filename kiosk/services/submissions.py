@@ -14,6 +14,19 @@ from kiosk.services import signals
 
 MAX_NUMBER_ATTEMPTS = 8
 
+# What a resident answers to apply, in the order every form asks it: the web
+# and kiosk forms, staff intake and "check your answers" all follow it.
+ANSWERS = (
+    "document_type",
+    "applicant_name",
+    "nik",
+    "phone",
+    "kecamatan",
+    "nagari",
+    "note",
+    "language",
+)
+
 # Outcomes of one request in a bulk change, besides a workflow refusal code.
 MOVED = "moved"
 NOT_FOUND = "not_found"
@@ -34,14 +47,8 @@ def sent_form_key(form_token, fields):
     answers = [
         form_token,
         fields["document_type"].code,
-        *(
-            fields.get(name) or ""
-            for name in (
-                "applicant_name", "nik", "phone", "kecamatan", "nagari",
-                "language", "note",
-            )
-        ),
-    ]  # fmt: skip
+        *(fields.get(name) or "" for name in ANSWERS[1:]),
+    ]
     digest = hashlib.sha256(json.dumps(answers).encode()).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

@@ -6,8 +6,8 @@ import io
 
 from flask_babel import gettext
 
+from kiosk.web.dates import office_zone
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS, current_locale
-from kiosk.web.office_time import office_zone
 
 BOM = "\ufeff"  # spreadsheet programs read the file as UTF-8 only with it
 # A cell starting with one of these is run as a formula by spreadsheet programs.

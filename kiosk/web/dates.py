@@ -1,4 +1,4 @@
-"""Dates and times in the reader's language and the office's time zone.
+"""Dates and times in the office's time zone and the reader's language.
 
 The same output as flask-babel's format_date and format_datetime, made
 cheaper: babel looks the locale's patterns up and parses them on every call,
@@ -8,12 +8,16 @@ parsed once per language and format, then only applied.
 
 import datetime as dt
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, dates
+from babel import Locale
+from babel import dates as babel_dates
+from flask import g
 from flask_babel import get_timezone
 
 from kiosk.web.i18n import current_locale
 
+DEFAULT_TIMEZONE = "Asia/Jakarta"
 NAMED = ("short", "medium", "long", "full")  # else a pattern of its own: "MMM y"
 # A moment as residents read it: the medium date and the time to the minute,
 # then the zone's Indonesian abbreviation ("29 Nov 2026, 04.47 WIB").
@@ -30,11 +34,11 @@ ZONE_ABBREVIATIONS = {
 def _date_pattern(locale_code, fmt):
     locale = Locale.parse(locale_code)
     if fmt in NAMED:
-        fmt = dates.get_date_format(fmt, locale).pattern
+        fmt = babel_dates.get_date_format(fmt, locale).pattern
         if locale.language == "id":
             # Indonesian writes "2 Desember", never "02 Desember" (CLDR's full form).
             fmt = fmt.replace("dd", "d")
-    return locale, dates.parse_pattern(fmt)
+    return locale, babel_dates.parse_pattern(fmt)
 
 
 @lru_cache(maxsize=64)
@@ -51,12 +55,12 @@ def _datetime_pattern(locale_code, fmt):
     elif fmt in NAMED:
         date_fmt = time_fmt = fmt
     else:
-        return locale, dates.parse_pattern(fmt)
-    glue = dates.get_datetime_format(date_fmt, locale)
-    time_pattern = dates.get_time_format(time_fmt, locale).pattern
+        return locale, babel_dates.parse_pattern(fmt)
+    glue = babel_dates.get_datetime_format(date_fmt, locale)
+    time_pattern = babel_dates.get_time_format(time_fmt, locale).pattern
     date_pattern = _date_pattern(locale_code, date_fmt)[1].pattern
     combined = glue.replace("{0}", time_pattern).replace("{1}", date_pattern)
-    return locale, dates.parse_pattern(combined)
+    return locale, babel_dates.parse_pattern(combined)
 
 
 def _local(value):
@@ -88,3 +92,23 @@ def format_datetime(value, fmt="medium"):
         if zone:
             text = f"{text} {zone}"
     return text
+
+
+def office_zone():
+    """The office's time zone (from its settings), Asia/Jakarta if unset or unknown."""
+    settings = g.get("office")
+    name = settings.timezone if settings else DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def office_today():
+    """Today's date at the office."""
+    return dt.datetime.now(office_zone()).date()
+
+
+def to_office_date(utc_naive):
+    """The office-local calendar date of a stored (naive UTC) time."""
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone(office_zone()).date()

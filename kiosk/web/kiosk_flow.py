@@ -10,32 +10,29 @@ from flask import url_for
 from markupsafe import Markup
 
 from kiosk.data.models import KioskDevice
+from kiosk.services import submissions
 from kiosk.web import caches, i18n
 from kiosk.web.forms.apply import FIELD_ORDER
 from kiosk.web.templating import public_url
 
-# Screens in the order a resident meets them. "requirements" shows what to
-# prepare for the chosen document; "check" is check-your-answers and consent.
-STEPS = (
-    "document_type",
-    "requirements",
-    "applicant_name",
-    "nik",
-    "phone",
-    "kecamatan",
-    "nagari",
-    "note",
-    "check",
-)
 # Reached only through "Change" on the check screen: the language for messages
 # defaults to the language the resident chose on the start screen.
 EXTRA_STEPS = ("language",)
+# Screens in the order a resident meets them: the form's answers in its order,
+# the requirements for the chosen document right after it, and "check" (check
+# your answers, and consent) last.
+STEPS = (
+    submissions.ANSWERS[0],
+    "requirements",
+    *(name for name in submissions.ANSWERS[1:] if name not in EXTRA_STEPS),
+    "check",
+)
 FIRST_STEP = STEPS[0]
 
 CHOICE_STEPS = ("document_type", "kecamatan", "language")
 TEXT_STEPS = ("applicant_name", "nik", "phone", "nagari", "note")
 # Answers the check screen lets the resident change.
-CHANGEABLE = tuple(name for name in FIELD_ORDER if name != "consent")
+CHANGEABLE = submissions.ANSWERS
 
 # Which on-screen keyboard each text question gets, and the longest answer.
 KEYBOARDS = {

@@ -1,14 +1,11 @@
 """What the staff pages say about refused moves and searches, and small helpers."""
 
-from flask import render_template
-
 from kiosk.domain import search, tracking, workflow
 from kiosk.services import submissions
 from kiosk.services.edit_guard import fingerprint
 from kiosk.web import audit_labels
 from kiosk.web.i18n import STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
-from kiosk.web.templating import wants_fragment
 
 MOVE_REFUSALS = {
     workflow.CONFLICT: _l(
@@ -79,27 +76,9 @@ def outcome_message(outcome):
     }
 
 
-def fragment_or_page(
-    page_template, fragment_template, status=200, headers=None, **context
-):
-    """The full page, or its fragment for an htmx swap (Vary set), with a status
-    code and extra headers."""
-    template = fragment_template if wants_fragment() else page_template
-    response_headers = {"Vary": "HX-Request", **(headers or {})}
-    return render_template(template, **context), status, response_headers
-
-
 def edit_conflict(form, kind, refused, submitted):
     """(label, value) for what someone else saved since an edit form was
     loaded, for the page that says so. The form now carries the fingerprint of
     their values, so saving it again replaces them knowingly."""
     form.loaded.data = fingerprint(refused.saved)
     return audit_labels.saved_meanwhile(kind, refused.saved, submitted)
-
-
-def form_status(form, conflict):
-    """An edit page's status: shown (200), refused input (400), or someone
-    else saved since it was loaded (409)."""
-    if conflict is not None:
-        return 409
-    return 400 if form.is_submitted() else 200

@@ -1,34 +1,13 @@
-"""Template helpers: locale-aware filters, language links, htmx fragments."""
+"""Template helpers: locale-aware filters, language links, public addresses."""
 
 import hashlib
 from urllib.parse import quote, urlencode
 
-from flask import current_app, g, make_response, render_template, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import format_decimal
-from htmx_flask import request as htmx_request
 
 from kiosk.domain import tracking, validation
 from kiosk.web import dates
-
-
-def wants_fragment():
-    """An htmx request that is neither boosted nor a history restore gets a fragment."""
-    hx = getattr(htmx_request, "htmx", None)
-    return bool(hx) and not hx.boosted and not hx.history_restore_request
-
-
-def requirements_swap(document_types):
-    """The chosen document type's requirements, when htmx asks to swap them into
-    the form; None for any other request, which gets the whole form (a boosted
-    or restored page load too, whatever its headers say)."""
-    if not wants_fragment() or htmx_request.htmx.target != "document-type-details":
-        return None
-    chosen = document_types.get(request.args.get("document_type"))
-    page = render_template("partials/document_type_details.html", document_type=chosen)
-    response = make_response(page)
-    response.headers["Vary"] = "HX-Request"
-    return response
-
 
 # Forms whose page, shown after a POST, can be shown again in the other
 # language by sending the same answers back with step=check (which shows them,

@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError
 
 from kiosk.data.models import LANGUAGES
 from kiosk.domain import validation
+from kiosk.services import submissions
 from kiosk.web import caches
 from kiosk.web.i18n import LANGUAGE_NAMES
 from kiosk.web.i18n import lazy_gettext as _l
@@ -48,17 +49,7 @@ MESSAGES = {
 }
 
 # Fields in page order; the error summary follows it.
-FIELD_ORDER = (
-    "document_type",
-    "applicant_name",
-    "nik",
-    "phone",
-    "kecamatan",
-    "nagari",
-    "note",
-    "language",
-    "consent",
-)
+FIELD_ORDER = (*submissions.ANSWERS, "consent")
 
 
 def _checked_by(clean):
@@ -155,42 +146,30 @@ class ApplicationForm(FlaskForm):
     def answer_rows(self, locale):
         """(field name, label, answer in words) for "check your answers"."""
         chosen = self.chosen_type
-        return [
-            (
-                "document_type",
+        phone = validation.phone_display(self.phone.data or "")
+        in_words = {
+            "document_type": (
                 gettext("Document"),
                 chosen.name(locale) if chosen else "",
             ),
-            (
-                "applicant_name",
-                self.applicant_name.label.text,
-                self.applicant_name.data,
-            ),
-            ("nik", self.nik.label.text, validation.nik_display(self.nik.data or "")),
-            (
-                "phone",
+            "nik": (self.nik.label.text, validation.nik_display(self.nik.data or "")),
+            "phone": (
                 gettext("Phone or WhatsApp number"),
-                validation.phone_display(self.phone.data or "") or gettext("Not given"),
+                phone or gettext("Not given"),
             ),
-            ("kecamatan", self.kecamatan.label.text, self.kecamatan.data),
-            ("nagari", self.nagari.label.text, self.nagari.data),
-            ("note", gettext("Note for the office"), self.note.data or gettext("None")),
-            (
-                "language",
+            "note": (gettext("Note for the office"), self.note.data or gettext("None")),
+            "language": (
                 gettext("Language for messages"),
                 LANGUAGE_NAMES.get(self.language.data, ""),
             ),
+        }
+        return [
+            (name, *in_words.get(name, (self[name].label.text, self[name].data)))
+            for name in submissions.ANSWERS
         ]
 
     def cleaned(self):
-        """The validated values, ready for submissions.create()."""
-        return {
-            "document_type": self.chosen_type,
-            "applicant_name": self.applicant_name.data,
-            "nik": self.nik.data,
-            "phone": self.phone.data,
-            "kecamatan": self.kecamatan.data,
-            "nagari": self.nagari.data,
-            "note": self.note.data,
-            "language": self.language.data,
-        }
+        """The validated answers, ready for submissions.create()."""
+        answers = {name: self[name].data for name in submissions.ANSWERS}
+        answers["document_type"] = self.chosen_type
+        return answers

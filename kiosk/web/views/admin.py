@@ -17,6 +17,7 @@ from kiosk.services import administration
 from kiosk.services.accounts import AccountError
 from kiosk.services.edit_guard import EditConflict, fingerprint
 from kiosk.web import auth
+from kiosk.web.forms import INVALID_FORM, form_status
 from kiosk.web.forms.admin import (
     DocumentTypeForm,
     PasswordResetForm,
@@ -24,7 +25,7 @@ from kiosk.web.forms.admin import (
     StaffEditForm,
 )
 from kiosk.web.i18n import lazy_gettext as _l
-from kiosk.web.staff_messages import edit_conflict, form_status
+from kiosk.web.staff_messages import edit_conflict
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(auth.require_admin)
@@ -73,7 +74,7 @@ def staff_list():
                     "success",
                 )
                 return redirect(url_for("admin.staff_list"), 303)
-        status = 400
+        status = INVALID_FORM
     members = StaffMember.select().order_by(
         StaffMember.active.desc(), StaffMember.username
     )
@@ -154,7 +155,7 @@ def staff_password(member_id):
     member = _member_or_404(member_id)
     form = PasswordResetForm()
     if not form.validate():
-        return _member_page(member, _member_form(member), form, 400)
+        return _member_page(member, _member_form(member), form, INVALID_FORM)
     administration.reset_password(g.staff, member, form.password.data)
     flash(
         gettext(

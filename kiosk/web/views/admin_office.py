@@ -20,9 +20,10 @@ from kiosk.domain import validation
 from kiosk.services import administration, audit, queue
 from kiosk.services.edit_guard import EditConflict, fingerprint
 from kiosk.web import audit_labels, auth, csv_export
+from kiosk.web.dates import office_today, office_zone
+from kiosk.web.forms import INVALID_FORM, form_status
 from kiosk.web.forms.admin import KioskForm, OfficeForm
-from kiosk.web.office_time import office_today, office_zone
-from kiosk.web.staff_messages import edit_conflict, form_status
+from kiosk.web.staff_messages import edit_conflict
 from kiosk.web.templating import public_url
 
 bp = Blueprint("admin_office", __name__, url_prefix="/staff/admin")
@@ -87,7 +88,7 @@ def kiosks():
                 "success",
             )
             return redirect(url_for("admin_office.kiosks"), 303)
-        status = 400
+        status = INVALID_FORM
     else:
         status = 200
     return (

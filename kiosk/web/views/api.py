@@ -14,15 +14,7 @@ csrf.exempt(bp)  # read-only
 @limit_lookups
 def track(number):
     """A request's public status as JSON (language from ?lang= or Accept-Language)."""
-    try:
-        record = lookup.lookup(number[:200])
-    except lookup.LookupFailed as failure:
-        error = {
-            "code": failure.code,
-            "status": failure.status,
-            "message": str(failure.message),
-        }
-        return jsonify(error=error), failure.status
+    record = lookup.find(number)
     view = lookup.public_view(record)
     return jsonify(
         number=record.number,
@@ -62,3 +54,14 @@ def _office(office):
         "opening_hours": office.localized("opening_hours", locale),
         "whatsapp": office.whatsapp or None,
     }
+
+
+@bp.errorhandler(lookup.LookupFailed)
+def explain_lookup(failure):
+    """A mistyped (400) or unknown (404) number, as JSON."""
+    error = {
+        "code": failure.code,
+        "status": failure.status,
+        "message": str(failure.message),
+    }
+    return jsonify(error=error), failure.status

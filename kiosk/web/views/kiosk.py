@@ -18,10 +18,11 @@ from flask_wtf.csrf import CSRFError
 
 from kiosk.services import submissions
 from kiosk.web import kiosk_flow
+from kiosk.web.dates import office_today
+from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import DEFAULT_LOCALE, current_locale
 from kiosk.web.i18n import lazy_gettext as _l
-from kiosk.web.office_time import office_today
 from kiosk.web.views import errors, lookup
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -86,7 +87,7 @@ def apply():
     if step == "check":
         return _send(form)
     if step in form._fields and not form.validate_field(step):
-        return _screen(form, step, returning=returning, status=400)
+        return _screen(form, step, returning=returning, status=INVALID_FORM)
     return _screen(form, kiosk_flow.following(step, returning), returning=returning)
 
 
@@ -95,9 +96,9 @@ def _send(form):
         problems = [name for name, _message in form.errors_in_order()]
         first = problems[0] if problems else "consent"
         if first == "consent":
-            return _screen(form, "check", status=400)
+            return _screen(form, "check", status=INVALID_FORM)
         # Only a tampered form or a document type withdrawn meanwhile gets here.
-        return _screen(form, first, returning=True, status=400)
+        return _screen(form, first, returning=True, status=INVALID_FORM)
     try:
         submission = submissions.create(
             form.cleaned(),
@@ -139,10 +140,7 @@ def _screen(form, step, returning=False, status=200, not_sent=False):
 @bp.get("/receipt/<number>")
 def receipt(number):
     """The new request's receipt: stays on screen and prints itself once."""
-    try:
-        record = lookup.lookup(number[:200])
-    except lookup.LookupFailed:
-        return _error(404)
+    record = lookup.find(number, endpoint="kiosk.receipt")
     just_sent = request.args.get("new") == "1"
     return render_template(
         "kiosk/receipt.html",
@@ -159,7 +157,7 @@ def status():
     if text is None:
         return render_template("kiosk/status.html", value="", error=None)
     try:
-        record = lookup.lookup(text[:200])
+        record = lookup.find(text)
     except lookup.LookupFailed as failure:
         page = render_template(
             "kiosk/status.html", value=text[:40], error=failure.message
@@ -187,6 +185,12 @@ def handle_error(error):
     if status not in errors.TITLES:
         return error
     return _error(status)
+
+
+@bp.errorhandler(lookup.LookupFailed)
+def explain_lookup(failure):
+    """A receipt's address whose number is mistyped or unknown."""
+    return _error(404)
 
 
 # Registered per code so that they win over the site-wide handlers, which

@@ -1,15 +1,11 @@
-"""Looking a request up by number, and what the public may see of it.
-
-Shared by the tracking page, the receipt, the JSON API and the kiosk. Nothing
-here returns the applicant's name, NIK, phone or note.
-"""
+"""Finding a request by the number in an address, and what the public may see
+of it. Used by the public pages, the JSON API, the kiosk and the staff console;
+public_view() never returns the applicant's name, NIK, phone or note."""
 
 from flask import (
     abort,
     g,
-    make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -33,55 +29,29 @@ class LookupFailed(Exception):
         self.text = text
 
 
-def _mistyped(parsed, text):
-    return LookupFailed(400, parsed.error, i18n.NUMBER_ERRORS[parsed.error], text)
+def find(text, load=public_record.find, endpoint=None):
+    """The request `text` names, as `load(number)` reads it (by default what
+    the public may see of it).
 
-
-def _not_found(number):
-    return LookupFailed(404, "not_found", i18n.NOT_FOUND, tracking.display(number))
-
-
-def lookup(text):
-    """The public record for a typed number, or LookupFailed saying what is wrong."""
+    With an `endpoint`, a number written another way (lower case, hyphens, a
+    look-alike letter) redirects (301) to that endpoint's canonical address,
+    keeping the language and a receipt's paper. A mistyped number (400) or one
+    that `load` does not find (404) raises LookupFailed, which each blueprint
+    shows in its own way: a public page, a staff page, a kiosk screen, JSON.
+    """
+    text = text[:200]
     parsed = tracking.parse(text)
     if not parsed.ok:
-        raise _mistyped(parsed, text)
-    record = public_record.find(parsed.number)
-    if record is None:
-        raise _not_found(parsed.number)
-    return record
-
-
-def _explain(failure):
-    page = render_template(
-        "public/track_error.html",
-        message=failure.message,
-        not_found=failure.status == 404,
-        lookup_value=failure.text[:40],
-    )
-    abort(make_response(page, failure.status))
-
-
-def canonical_or_explain(text, endpoint):
-    """For HTML pages: the canonical number, else a redirect to it or an error page."""
-    parsed = tracking.parse(text[:200])
-    if not parsed.ok:
-        _explain(_mistyped(parsed, text))
-    if parsed.number != text:
-        # The language and a receipt's paper go along to the right address.
+        message = i18n.NUMBER_ERRORS[parsed.error]
+        raise LookupFailed(400, parsed.error, message, text)
+    if endpoint and parsed.number != text:
         kept = {name: request.args.get(name) for name in KEPT_ON_REDIRECT}
         abort(redirect(url_for(endpoint, number=parsed.number, **kept), 301))
-    return parsed.number
-
-
-def find_or_explain(text, endpoint):
-    """For HTML pages: the public record, a redirect to its canonical URL, or an
-    error page."""
-    number = canonical_or_explain(text, endpoint)
-    record = public_record.find(number)
-    if record is None:
-        _explain(_not_found(number))
-    return record
+    found = load(parsed.number)
+    if found is None:
+        number = tracking.display(parsed.number)
+        raise LookupFailed(404, "not_found", i18n.NOT_FOUND, number)
+    return found
 
 
 def well_formed_or_404(number):

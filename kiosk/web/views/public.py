@@ -8,19 +8,19 @@ from flask import (
     request,
     url_for,
 )
-from htmx_flask import request as htmx_request
 
 from kiosk.data.db import db
 from kiosk.data.models import KioskDevice
 from kiosk.domain import qr, tracking, validation
 from kiosk.services import submissions
 from kiosk.web import caches, i18n
+from kiosk.web.dates import office_today, office_zone
+from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import current_locale
-from kiosk.web.office_time import office_today, office_zone
 from kiosk.web.security import limit_lookups, limit_submissions
-from kiosk.web.templating import public_url, requirements_swap
-from kiosk.web.views import lookup
+from kiosk.web.templating import public_url
+from kiosk.web.views import htmx, lookup
 
 bp = Blueprint("public", __name__)
 
@@ -51,21 +51,18 @@ def apply():
         if chosen in form.document_types:
             form.document_type.data = chosen
         form.language.data = current_locale()
-        swap = requirements_swap(form.document_types)
+        swap = htmx.requirements_swap(form.document_types)
         if swap is not None:
             return swap
         return _form_page(form, via_kiosk)
 
-    field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None
-    if field_name in form._fields and field_name not in ("form_token", "csrf_token"):
-        form.validate_field(field_name)
-        return render_template(
-            "partials/apply_field.html", form=form, field=form[field_name]
-        )
+    checked = htmx.field_check(form)
+    if checked is not None:
+        return checked
     if step == "edit":
         return _form_page(form, via_kiosk)
     if not form.validate():
-        return _form_page(form, via_kiosk, status=400)
+        return _form_page(form, via_kiosk, status=INVALID_FORM)
     if step != "confirm":
         return render_template(
             "public/apply_check.html", form=form, via_kiosk=via_kiosk
@@ -113,7 +110,7 @@ def track():
 @limit_lookups
 def tracking_page(number):
     """Status of one request in plain words, with its public timeline."""
-    record = lookup.find_or_explain(number, "public.tracking_page")
+    record = lookup.find(number, endpoint="public.tracking_page")
 
     def render():
         return render_template("public/tracking.html", **lookup.public_view(record))
@@ -128,7 +125,7 @@ def tracking_page(number):
 @limit_lookups
 def receipt(number):
     """Receipt: on screen after applying, and printable on A4 or thermal paper."""
-    record = lookup.find_or_explain(number, "public.receipt")
+    record = lookup.find(number, endpoint="public.receipt")
     paper = request.args.get("paper", "")
     if paper not in ("58", "80"):
         paper = ""
@@ -178,3 +175,15 @@ def healthz():
     """Liveness, including a database round-trip."""
     db.execute_sql("SELECT 1").fetchone()
     return {"status": "ok"}
+
+
+@bp.errorhandler(lookup.LookupFailed)
+def explain_lookup(failure):
+    """A mistyped (400) or unknown (404) number in a page's address."""
+    page = render_template(
+        "public/track_error.html",
+        message=failure.message,
+        not_found=failure.status == 404,
+        lookup_value=failure.text[:40],
+    )
+    return page, failure.status

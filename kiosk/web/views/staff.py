@@ -20,17 +20,18 @@ from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.services import queue, submissions
 from kiosk.web import auth, caches, whatsapp_links
+from kiosk.web.dates import office_today, office_zone
+from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import BulkForm, MoveForm
 from kiosk.web.i18n import STATUS_LABELS
-from kiosk.web.office_time import office_today, office_zone
 from kiosk.web.staff_messages import (
     NOT_FOUND,
     SEARCH_ERRORS,
-    fragment_or_page,
     outcome_message,
     refusal_message,
 )
-from kiosk.web.templating import wants_fragment
+from kiosk.web.views import lookup
+from kiosk.web.views.htmx import fragment_or_page, wants_fragment
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(auth.require_staff)
@@ -88,7 +89,7 @@ def bulk_move():
     form = BulkForm()
     valid = form.validate()
     picked = form.selection(request.form.getlist("selected"))
-    outcomes, status = None, 422
+    outcomes, status = None, INVALID_FORM
     if valid and picked:
         outcomes = submissions.move_many(
             picked,
@@ -147,18 +148,6 @@ def scan():
     )
 
 
-def _find(number):
-    """The request for a URL's number; canonical redirect or a 404 page."""
-    parsed = tracking.parse(number[:40])
-    if parsed.ok and parsed.number != number:
-        return None, redirect(url_for(request.endpoint, number=parsed.number), 301)
-    submission = Submission.by_number(parsed.number) if parsed.ok else None
-    if submission is None:
-        page = render_template("staff/not_found.html", number=number[:40])
-        return None, (page, 404)
-    return submission, None
-
-
 def _detail(submission, form, status=200, message=None, error=None):
     events = list(submission.timeline())
     # The note given with the current status, as the tracking page shows it.
@@ -183,21 +172,17 @@ def _detail(submission, form, status=200, message=None, error=None):
 @bp.get("/s/<number>")
 def detail(number):
     """One request: applicant, timeline, notes and its allowed next statuses."""
-    submission, response = _find(number)
-    if response:
-        return response
+    submission = lookup.find(number, Submission.by_number, request.endpoint)
     return _detail(submission, MoveForm(formdata=None, version=str(submission.version)))
 
 
 @bp.post("/s/<number>/move")
 def move(number):
     """Change a request's status; stale pages and disallowed moves are refused."""
-    submission, response = _find(number)
-    if response:
-        return response
+    submission = lookup.find(number, Submission.by_number, request.endpoint)
     form = MoveForm()
     if not form.validate():
-        return _detail(submission, form, 422)
+        return _detail(submission, form, INVALID_FORM)
     try:
         moved = submissions.move(
             submission,
@@ -216,7 +201,7 @@ def move(number):
             return _detail(current, form, 409, error=message)
         if refused.code == workflow.REASON_MISSING:
             form.public_note.errors.append(message)
-        return _detail(current, form, 422, error=message)
+        return _detail(current, form, INVALID_FORM, error=message)
     done = gettext(
         "%(number)s is now “%(status)s”.",
         number=moved.display_number,
@@ -241,3 +226,9 @@ def today():
         today=day,
         limit=queue.DAY_LIST_LIMIT,
     )
+
+
+@bp.errorhandler(lookup.LookupFailed)
+def explain_lookup(failure):
+    """A request's address whose number is mistyped or unknown."""
+    return render_template("staff/not_found.html", number=failure.text[:40]), 404

@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from kiosk.services import accounts
 from kiosk.web import auth
+from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import LoginForm
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.security import client_address, limiter
@@ -83,7 +84,7 @@ def login():
             render_template(
                 "staff/login.html", form=form, error=MESSAGES[attempt.outcome]
             ),
-            422,
+            INVALID_FORM,
         )
     auth.start_session(attempt.member)
     return redirect(auth.safe_next(form.next.data), 303)

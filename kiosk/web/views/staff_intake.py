@@ -1,23 +1,21 @@
 """Recording requests that reached the office by counter, WhatsApp, SMS or village."""
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from htmx_flask import request as htmx_request
 
 from kiosk.data import public_record
 from kiosk.data.models import Submission
 from kiosk.services import submissions
 from kiosk.web import auth, whatsapp_links
+from kiosk.web.dates import office_today
+from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import IntakeForm
 from kiosk.web.i18n import current_locale
-from kiosk.web.office_time import office_today
-from kiosk.web.templating import requirements_swap
-from kiosk.web.views import lookup
+from kiosk.web.views import htmx, lookup, staff
 
 bp = Blueprint("staff_intake", __name__, url_prefix="/staff")
 bp.before_request(auth.require_staff)
 
 LAST_CHANNEL = "intake_channel"
-SKIP_FIELDS = ("form_token", "csrf_token")
 
 
 def _form_page(form, status=200, duplicates=()):
@@ -31,21 +29,18 @@ def new():
     """Record a request on a resident's behalf, with the same checks as /apply."""
     form = IntakeForm(locale=current_locale())
     if request.method == "GET":
-        swap = requirements_swap(form.document_types)
+        swap = htmx.requirements_swap(form.document_types)
         if swap is not None:
             return swap
         # A clerk working through a batch of WhatsApp messages keeps the channel.
         form.channel.data = session.get(LAST_CHANNEL)
         form.language.data = "id"
         return _form_page(form)
-    field_name = htmx_request.htmx.trigger_name if htmx_request.htmx else None
-    if field_name in form._fields and field_name not in SKIP_FIELDS:
-        form.validate_field(field_name)
-        return render_template(
-            "partials/apply_field.html", form=form, field=form[field_name]
-        )
+    checked = htmx.field_check(form)
+    if checked is not None:
+        return checked
     if not form.validate():
-        return _form_page(form, 400)
+        return _form_page(form, INVALID_FORM)
     if (
         request.form.get("step") == "check"
     ):  # shown again (another language), not stored
@@ -68,12 +63,15 @@ def new():
     return redirect(url_for("staff_intake.recorded", number=submission.number), 303)
 
 
+def _recorded_by_staff(number):
+    submission = Submission.by_number(number)
+    return submission if submission and submission.recorded_by_id else None
+
+
 @bp.get("/new/<number>")
 def recorded(number):
     """The receipt of a request staff just recorded, to print or send by WhatsApp."""
-    submission = Submission.by_number(number[:40])
-    if submission is None or submission.recorded_by_id is None:
-        return render_template("staff/not_found.html", number=number[:40]), 404
+    submission = lookup.find(number, _recorded_by_staff, request.endpoint)
     return render_template(
         "staff/intake_done.html",
         whatsapp_url=whatsapp_links.recorded_link(submission),
@@ -81,3 +79,7 @@ def recorded(number):
         submission=submission,
         **lookup.public_view(public_record.find(submission.number)),
     )
+
+
+# The staff console's page for a number it does not know.
+bp.register_error_handler(lookup.LookupFailed, staff.explain_lookup)
