@@ -12,7 +12,29 @@ from kiosk.web import (
     kiosk_devices,
     security,
     templating,
-    views,
+    urls,
+)
+from kiosk.web.views import (
+    admin,
+    admin_office,
+    api,
+    errors,
+    kiosk,
+    public,
+    staff,
+    staff_auth,
+    staff_intake,
+)
+
+BLUEPRINTS = (
+    public.bp,
+    api.bp,
+    kiosk.bp,
+    staff_auth.bp,
+    staff.bp,
+    staff_intake.bp,
+    admin.bp,
+    admin_office.bp,
 )
 
 htmx = Htmx()
@@ -57,7 +79,12 @@ def create_app(test_config=None):
     security.csrf.init_app(app)  # the CSRF check
     security.init_limiter(app)  # asks whether the client is a kiosk or the LAN
 
-    views.register(app)
+    urls.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    # Last, so that they see every blueprint's routes; a blueprint's own
+    # handlers (the kiosk's screens, JSON for the API) win over these.
+    errors.register_handlers(app)
     return app
 
 

@@ -46,7 +46,7 @@ def create_member(actor, username, password, *, role, display_name):
         member = accounts.create_staff(
             username, password, role=role, display_name=display_name
         )
-        audit.record(
+        audit.record_admin_change(
             actor,
             "staff.create",
             member.username,
@@ -84,7 +84,7 @@ def update_member(actor, member, *, role, active, display_name, loaded=None):
         StaffMember.update(**after).where(StaffMember.id == member.id).execute()
         if not active and member.active:
             accounts.end_sessions(member)
-        audit.record(actor, "staff.update", member.username, changed)
+        audit.record_admin_change(actor, "staff.update", member.username, changed)
     return StaffMember.get_by_id(member.id)
 
 
@@ -98,7 +98,7 @@ def reset_password(actor, member, password):
             locked_until=None,
         ).where(StaffMember.id == member.id).execute()
         accounts.end_sessions(member)
-        audit.record(actor, "staff.password_reset", member.username)
+        audit.record_admin_change(actor, "staff.password_reset", member.username)
 
 
 def unlock(actor, member):
@@ -110,7 +110,7 @@ def unlock(actor, member):
         StaffMember.update(failed_logins=0, locked_until=None).where(
             StaffMember.id == member.id
         ).execute()
-        audit.record(actor, "staff.unlock", member.username)
+        audit.record_admin_change(actor, "staff.unlock", member.username)
 
 
 DOCUMENT_TYPE_FIELDS = (
@@ -151,7 +151,9 @@ def _save_document_type(actor, document_type, values, loaded):
                     created = DocumentType.create(**values)
             except pw.IntegrityError:
                 raise DuplicateCode(values["code"]) from None
-            audit.record(actor, "document_type.create", created.code, values)
+            audit.record_admin_change(
+                actor, "document_type.create", created.code, values
+            )
             return created
         current = DocumentType.get_by_id(document_type.id)
         before = document_type_values(current)
@@ -160,7 +162,9 @@ def _save_document_type(actor, document_type, values, loaded):
         changed = audit.changes(before, after)
         if changed:
             DocumentType.update(**after).where(DocumentType.id == current.id).execute()
-            audit.record(actor, "document_type.update", current.code, changed)
+            audit.record_admin_change(
+                actor, "document_type.update", current.code, changed
+            )
     return DocumentType.get_by_id(document_type.id)
 
 
@@ -202,7 +206,7 @@ def save_office(actor, values, loaded=None):
             for name, value in after.items():
                 setattr(office, name, value)
             office.save()
-            audit.record(actor, "office.update", "", changed)
+            audit.record_admin_change(actor, "office.update", "", changed)
     signals.office_changed.send()  # after the commit, as for document types
     return changed
 
@@ -217,7 +221,7 @@ def register_kiosk(actor, name, paper_width):
             token=secrets.token_urlsafe(24),
             paper_width=paper_width,
         )
-        audit.record(
+        audit.record_admin_change(
             actor,
             "kiosk.create",
             kiosk.name,
@@ -236,7 +240,7 @@ def set_kiosk_active(actor, kiosk, active):
         )
         if updated:
             action = "kiosk.activate" if active else "kiosk.deactivate"
-            audit.record(actor, action, kiosk.name, {"id": kiosk.id})
+            audit.record_admin_change(actor, action, kiosk.name, {"id": kiosk.id})
     return KioskDevice.get_by_id(kiosk.id)
 
 

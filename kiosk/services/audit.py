@@ -1,11 +1,12 @@
-"""The admin audit trail: who changed what, and when (append-only)."""
+"""The audit trail, append-only: every status change of a request (which is
+also the request's timeline) and every change an administrator makes."""
 
 import datetime as dt
 import json
 
 import peewee as pw
 
-from kiosk.data.models import AdminEvent, StaffMember
+from kiosk.data.models import AdminEvent, StaffMember, StatusEvent
 
 PAGE_SIZE = 50
 
@@ -25,8 +26,25 @@ def changes(before, after):
     }
 
 
-def record(staff, action, target="", details=None):
-    """Add one row to the trail (inside the caller's transaction, if any)."""
+def record_status_change(
+    submission, from_status, to_status, *, staff, at, public_note="", internal_note=""
+):
+    """Note a request's move (from_status None: it was received), inside the
+    caller's transaction, so that the trail holds exactly the moves made."""
+    return StatusEvent.create(
+        submission=submission,
+        from_status=from_status,
+        to_status=to_status,
+        public_note=public_note,
+        internal_note=internal_note,
+        staff=staff,
+        created_at=at,
+    )
+
+
+def record_admin_change(staff, action, target="", details=None):
+    """Note an administrator's change (staff None: the command line), inside
+    the caller's transaction, if any."""
     return AdminEvent.create(
         staff=staff,
         action=action,
@@ -35,8 +53,8 @@ def record(staff, action, target="", details=None):
     )
 
 
-def page(before_id=None, size=PAGE_SIZE):
-    """Newest events first, `size` at a time, continuing below `before_id`."""
+def admin_changes_page(before_id=None, size=PAGE_SIZE):
+    """Administrators' changes, newest first, `size` at a time, continuing below `before_id`."""
     query = (
         AdminEvent.select(AdminEvent, StaffMember)
         .join(StaffMember, pw.JOIN.LEFT_OUTER, on=AdminEvent.staff == StaffMember.id)

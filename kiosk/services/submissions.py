@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk.data.db import write_transaction
-from kiosk.data.models import StatusEvent, Submission, utcnow
+from kiosk.data.models import Submission, utcnow
 from kiosk.domain import tracking, validation, workflow, working_days
-from kiosk.services import signals
+from kiosk.services import audit, signals
 
 MAX_NUMBER_ATTEMPTS = 8
 
@@ -86,12 +86,12 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     kiosk=kiosk,
                     form_token=sent_key,
                 )
-                StatusEvent.create(
-                    submission=submission,
-                    from_status=None,
-                    to_status=workflow.SUBMITTED,
+                audit.record_status_change(
+                    submission,
+                    None,
+                    workflow.SUBMITTED,
                     staff=staff,
-                    created_at=submission.created_at,
+                    at=submission.created_at,
                 )
             signals.requests_changed.send()
             return submission
@@ -146,14 +146,14 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
         )
         if updated != 1:
             raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
-        StatusEvent.create(
-            submission=current,
-            from_status=current.status,
-            to_status=target,
+        audit.record_status_change(
+            current,
+            current.status,
+            target,
+            staff=staff,
+            at=now,
             public_note=public_note,
             internal_note=internal_note,
-            staff=staff,
-            created_at=now,
         )
     signals.requests_changed.send()  # after the commit: new counts are read
     return Submission.by_number(current.number)

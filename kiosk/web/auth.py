@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, g, redirect, request, session, url_for
-from htmx_flask import request as htmx_request
 from limits import RateLimitItemPerDay, RateLimitItemPerMinute, strategies
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
@@ -23,6 +22,7 @@ from werkzeug.security import check_password_hash
 
 from kiosk.data.models import StaffMember, utcnow
 from kiosk.services import accounts
+from kiosk.web.views import htmx
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -183,7 +183,7 @@ def _page_to_return_to():
 def _refuse_anonymous():
     reason = "idle" if g.get("session_expired") else None
     login = url_for("staff_auth.login", next=_page_to_return_to(), reason=reason)
-    if htmx_request.htmx:
+    if htmx.is_htmx_request():
         # htmx follows HX-Redirect with a full page load.
         response = current_app.response_class(status=401)
         response.headers["HX-Redirect"] = login

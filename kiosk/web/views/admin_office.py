@@ -123,7 +123,7 @@ def kiosk_active(kiosk_id):
 def audit_trail():
     """Every admin change: who, what and when, newest first."""
     # Only a plain id that fits a 64-bit column; anything else starts at the top.
-    events, next_before = audit.page(
+    events, next_before = audit.admin_changes_page(
         validation.plain_int(request.args.get("before"), max_digits=18)
     )
     return render_template(
@@ -139,7 +139,7 @@ def audit_trail():
 def export():
     """The queue as filtered on screen, as a CSV file for spreadsheets."""
     filters = queue.Filters.from_args(request.args)
-    audit.record(g.staff, "queue.export", "", filters.for_audit())
+    audit.record_admin_change(g.staff, "queue.export", "", filters.for_audit())
     rows = queue.every_row(filters, today=office_today(), zone=office_zone())
     filename = f"permohonan-{office_today().isoformat()}.csv"
     return Response(

@@ -8,6 +8,11 @@ from htmx_flask import request as htmx_request
 NOT_CHECKED_ALONE = ("form_token", "csrf_token")
 
 
+def is_htmx_request():
+    """Any request htmx made, boosted page loads included (they follow HX-Redirect)."""
+    return bool(getattr(htmx_request, "htmx", None))
+
+
 def wants_fragment():
     """An htmx request that is neither boosted nor a history restore gets a fragment."""
     hx = getattr(htmx_request, "htmx", None)
