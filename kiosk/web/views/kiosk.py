@@ -57,7 +57,7 @@ def kiosk_context():
 def start():
     """Start screen: apply, check status, language, distancing notice, phone QR."""
     if g.get("kiosk_token_from_url"):
-        # devices.remember() stores the token in the cookie on this response;
+        # kiosk_devices.remember() stores the token in the cookie on this response;
         # the address the screen keeps (and its history) should not show it.
         return redirect(url_for("kiosk.start", lang=request.args.get("lang")), 303)
     return render_template(
