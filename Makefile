@@ -18,7 +18,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: venv translations compile run system-deps node-deps lint test fuzz bench clean
+.PHONY: venv translations compile run system-deps node-deps lint test fuzz bench bench-internals clean
 
 venv: $(DEV_STAMP)
 
@@ -99,6 +99,11 @@ fuzz: system-deps venv compile
 
 bench: system-deps venv compile
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The code kept in place of a library's own (i18n, dates, QR, public record),
+# each timed against the library doing the same work in one process.
+bench-internals: venv compile
+	$(BIN)/python bench/reimplementations.py
 
 clean:
 	rm -rf $(VENV) node_modules translations/messages.pot test-artifacts

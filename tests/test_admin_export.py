@@ -8,9 +8,9 @@ import pytest
 
 from kiosk.data.models import AdminEvent
 from kiosk.web import csv_export
+from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
-    make_submission,
     many_submissions,
     staff_client,
 )
@@ -25,8 +25,8 @@ def read_csv(response):
 
 
 def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
-    first = make_submission(name="Siti Rahmawati", channel="sms")
-    make_submission(name="Budi Santoso", channel="web")
+    first = make_submission(applicant_name="Siti Rahmawati", channel="sms")
+    make_submission(applicant_name="Budi Santoso", channel="web")
     response = admin.get("/staff/admin/export.csv?channel=sms")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -66,7 +66,9 @@ def test_the_audit_trail_reads_an_export_in_words(app, admin):
 
 
 def test_export_neutralises_cells_that_spreadsheets_would_run(app, admin):
-    make_submission(name="Ana", nagari='=HYPERLINK("http://evil")')
+    make_submission(
+        applicant_name="Ana", nagari='=HYPERLINK("http://evil")', phone="+6281234567890"
+    )
     rows = read_csv(admin.get("/staff/admin/export.csv"))
     nagari = rows[1][7]
     assert nagari.startswith("'=")

@@ -13,11 +13,11 @@ from kiosk.data.models import (
     StaffMember,
 )
 from kiosk.data.seed import OFFICE
+from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401
     english,
     fast_passwords,
     loaded_fingerprint,
-    make_submission,
     staff_client,
 )
 

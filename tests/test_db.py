@@ -212,17 +212,3 @@ def test_personal_fields_are_stored_as_given(app):
         stored = Submission.get_by_id(make_submission().id)
     assert stored.applicant_name == APPLICANT["applicant_name"]
     assert stored.name_key == APPLICANT["applicant_name"].lower()
-
-
-def test_dates_read_from_sqlite_text_match_peewees_reading():
-    """The fast fromisoformat reading gives what peewee's own would."""
-    from kiosk.data.models import DateField, DateTimeField
-
-    times = [dt.datetime(2026, 5, 1, 10, 0), dt.datetime(2026, 12, 31, 23, 59, 59, 999)]
-    for value in times:
-        assert DateTimeField().python_value(str(value)) == value
-        assert pw.DateTimeField().python_value(str(value)) == value
-    assert DateField().python_value("2026-02-28") == dt.date(2026, 2, 28)
-    # Text fromisoformat cannot read goes to peewee, which returns it unchanged.
-    assert DateTimeField().python_value("not a date") == "not a date"
-    assert DateTimeField().python_value(None) is None

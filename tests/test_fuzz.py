@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 
 from kiosk.data.models import KioskDevice
 from kiosk.domain import tracking
-from tests.support.factories import FORM, make_submission
+from tests.support.factories import form_data, make_submission
 from tests.support.staff import make_staff, sign_in, staff_client
 
 MIN_CASES = 10
 SMOKE_CASES = 30
 KIOSK_TOKEN = "fuzz-kiosk-token"
-APPLY_FIELDS = tuple(FORM)
+APPLY_FIELDS = tuple(form_data())
 # Markup a resident might type; it must always come back escaped.
 PAYLOADS = (
     "<script>alert('fuzz')</script>",
@@ -75,16 +75,18 @@ QUEUE_FIELDS = (
 HTMX = {"HX-Request": "true"}
 
 FORMS = (
-    Form("apply-check", "/apply", APPLY_FIELDS, valid=FORM),
-    Form("apply-confirm", "/apply", APPLY_FIELDS, fixed={"step": "confirm"}, valid=FORM),
-    Form("apply-edit", "/apply", APPLY_FIELDS, fixed={"step": "edit"}, valid=FORM),
-    Form("apply-field-check", "/apply", APPLY_FIELDS, headers=HTMX, valid=FORM,
+    Form("apply-check", "/apply", APPLY_FIELDS, valid=form_data()),
+    Form("apply-confirm", "/apply", APPLY_FIELDS, fixed={"step": "confirm"},
+         valid=form_data()),
+    Form("apply-edit", "/apply", APPLY_FIELDS, fixed={"step": "edit"}, valid=form_data()),
+    Form("apply-field-check", "/apply", APPLY_FIELDS, headers=HTMX, valid=form_data(),
          in_place=True),
     Form("apply-type-details", "/apply", ("document_type", "via"), method="GET",
          headers=dict(HTMX, **{"HX-Target": "document-type-details"})),
     Form("track", "/track", ("number",), method="GET"),
     Form("kiosk-apply", "/kiosk/apply",
-         APPLY_FIELDS + ("step", "return_to", "back", "change"), who="kiosk", valid=FORM),
+         APPLY_FIELDS + ("step", "return_to", "back", "change"), who="kiosk",
+         valid=form_data()),
     Form("kiosk-status", "/kiosk/status", ("number",), who="kiosk", method="GET"),
     Form("staff-login", "/staff/login", ("username", "password", "next"), share=0.05),
     Form("staff-queue", "/staff", QUEUE_FIELDS, who="staff", method="GET"),
@@ -94,7 +96,7 @@ FORMS = (
     Form("staff-bulk", "/staff/bulk",
          ("selected", "target", "public_note", "internal_note", "filters"), who="staff"),
     Form("staff-intake", "/staff/new", APPLY_FIELDS + ("channel",), who="staff",
-         valid=dict(FORM, channel="whatsapp")),
+         valid=form_data(channel="whatsapp")),
     Form("admin-staff-create", "/staff/admin/staff",
          ("username", "display_name", "role", "password", "password_again"),
          who="admin", share=0.05),
@@ -352,7 +354,7 @@ def test_forged_csrf_tokens_are_refused(make_app):
 
     def check(case):
         token, in_header = case
-        pairs = [(k, v.encode()) for k, v in FORM.items()]
+        pairs = [(k, v.encode()) for k, v in form_data().items()]
         pairs += [("step", b"confirm"), ("form_token", b"csrf-fuzz")]
         headers = {}
         if in_header:
@@ -431,7 +433,7 @@ def test_bodies_over_one_megabyte_are_refused_with_413(world, who, url):
 
 def test_a_long_field_under_the_limit_is_only_a_validation_error(client):
     response = client.post(
-        "/apply?lang=en", data=dict(FORM, note="catatan " * 100_000, form_token="t")
+        "/apply?lang=en", data=form_data(note="catatan " * 100_000, form_token="t")
     )
     assert response.status_code == 422
     assert "The note must be 500 characters or fewer." in response.text
@@ -440,7 +442,7 @@ def test_a_long_field_under_the_limit_is_only_a_validation_error(client):
 @pytest.mark.parametrize(
     "request_args",
     [
-        {"path": "/apply", "method": "POST", "data": dict(FORM, nagari="Muaro\x00")},
+        {"path": "/apply", "method": "POST", "data": form_data(nagari="Muaro\x00")},
         {"path": "/apply", "method": "POST", "data": {"note\x00": "x"}},
         {"path": "/track?number=7KQ4M2XP9%00"},
         {"path": "/track?num%00ber=1"},
@@ -459,7 +461,7 @@ def test_a_nul_byte_in_a_cookie_is_refused(client):
 
 
 def test_malformed_utf8_gets_an_answer_not_an_error(client):
-    fields = dict(FORM, applicant_name="Siti%FF%FE")
+    fields = form_data(applicant_name="Siti%FF%FE")
     body = "&".join(f"{k}={v}" for k, v in fields.items())
     response = client.post(
         "/apply?lang=en", data=body, content_type="application/x-www-form-urlencoded"
@@ -474,13 +476,13 @@ def test_markup_in_names_and_notes_is_shown_escaped_everywhere(app, world):
     browser, _ = world
     script = "<script>alert('fuzz')</script>"
     resident = browser("anonymous")
-    check = resident.post("/apply", data=dict(FORM, note=script, form_token="m1"))
+    check = resident.post("/apply", data=form_data(note=script, form_token="m1"))
     assert check.status_code == 200
     assert script not in check.text and "&lt;script&gt;" in check.text
-    refused = resident.post("/apply", data=dict(FORM, applicant_name=script))
+    refused = resident.post("/apply", data=form_data(applicant_name=script))
     assert refused.status_code == 422 and script not in refused.text
     kiosk = browser("kiosk").post(
-        "/kiosk/apply", data=dict(FORM, note=script, step="note", form_token="m2")
+        "/kiosk/apply", data=form_data(note=script, step="note", form_token="m2")
     )
     assert kiosk.status_code < 500 and script not in kiosk.text
     # Rows written by other means (an import, an old version) are escaped too.

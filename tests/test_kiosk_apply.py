@@ -7,7 +7,12 @@ import pytest
 
 from kiosk.data.models import DocumentType, KioskDevice, Submission
 from kiosk.web import kiosk_flow
-from tests.support.kiosk import NIK, answer, hidden_fields, walk_to_check
+from tests.support.factories import form_data
+from tests.support.kiosk import answer, hidden_fields, kiosk_answers, walk_to_check
+
+# What walk_to_check() answers.
+ANSWERS = form_data()
+NAME, NIK = ANSWERS["applicant_name"], ANSWERS["nik"]
 
 
 @pytest.fixture
@@ -44,7 +49,7 @@ def test_screens_come_in_order_one_question_each(kiosk_client):
 
 def test_applying_records_channel_kiosk_and_which_kiosk(app, kiosk_client, device):
     check = walk_to_check(kiosk_client)
-    assert "Siti Aminah" in check.text and NIK in check.text
+    assert NAME in check.text and NIK in check.text
     response = send(kiosk_client, check)
     assert response.status_code == 303
     number = re.fullmatch(
@@ -56,11 +61,11 @@ def test_applying_records_channel_kiosk_and_which_kiosk(app, kiosk_client, devic
         assert stored.channel == "kiosk"
         assert stored.kiosk_id == device.id
         assert stored.recorded_by is None
-        assert stored.applicant_name == "Siti Aminah"
+        assert stored.applicant_name == NAME
         assert stored.phone == "+6281234567890"
         assert stored.language == "en"  # the language chosen on the kiosk
     receipt = kiosk_client.get(response.headers["Location"])
-    assert "Siti Aminah" not in receipt.text and NIK not in receipt.text
+    assert NAME not in receipt.text and NIK not in receipt.text
 
 
 def test_the_form_sent_twice_stores_one_request(app, kiosk_client):
@@ -85,7 +90,7 @@ def test_a_request_that_cannot_be_stored_keeps_the_answers_on_screen(app, kiosk_
     assert failed.status_code == 503
     assert "Your request has not been sent yet" in failed.text
     assert screen_of(failed) == "check"
-    assert "Siti Aminah" in failed.text and NIK in failed.text
+    assert NAME in failed.text and NIK in failed.text
     with app.app_context():
         assert Submission.select().count() == 0
     again = send(kiosk_client, failed)
@@ -111,7 +116,7 @@ def test_a_request_that_cannot_be_stored_keeps_the_answers_on_screen(app, kiosk_
 def test_each_answer_is_checked_on_its_own_screen(kiosk_client, step, typed, message):
     response = kiosk_client.get("/kiosk/apply")
     while screen_of(response) != step:
-        fields = dict(walk_answers()).get(screen_of(response))
+        fields = dict(kiosk_answers()).get(screen_of(response))
         response = answer(kiosk_client, response.text, **(fields or {}))
     wrong = answer(kiosk_client, response.text, **{step: typed})
     assert wrong.status_code == 422
@@ -119,18 +124,6 @@ def test_each_answer_is_checked_on_its_own_screen(kiosk_client, step, typed, mes
     assert message in wrong.text
     assert 'aria-invalid="true"' in wrong.text
     assert wrong.text.count("<title>Error:") == 1
-
-
-def walk_answers():
-    return [
-        ("document_type", {"document_type": "KK"}),
-        ("requirements", {}),
-        ("applicant_name", {"applicant_name": "Siti Aminah"}),
-        ("nik", {"nik": NIK}),
-        ("phone", {"phone": ""}),
-        ("kecamatan", {"kecamatan": "Sijunjung"}),
-        ("nagari", {"nagari": "Muaro"}),
-    ]
 
 
 def test_unknown_document_or_district_is_refused(kiosk_client):
@@ -147,7 +140,7 @@ def test_back_returns_to_the_previous_screen_keeping_every_answer(kiosk_client):
     assert screen_of(back) == "note"
     back = answer(kiosk_client, back.text, back="1")
     assert screen_of(back) == "nagari"
-    assert 'value="Muaro"' in back.text
+    assert f'value="{ANSWERS["nagari"]}"' in back.text
     assert hidden_fields(back.text)["nik"] == NIK
 
 
@@ -222,7 +215,7 @@ def test_unknown_step_starts_the_questions_again(kiosk_client):
 def test_every_text_question_has_its_keyboard_and_no_autofill(kiosk_client):
     response = kiosk_client.get("/kiosk/apply")
     seen = {}
-    for step, fields in walk_answers() + [("note", {"note": ""})]:
+    for step, fields in kiosk_answers():
         assert screen_of(response) == step
         if step in kiosk_flow.TEXT_STEPS:
             kind, _ = kiosk_flow.KEYBOARDS[step]

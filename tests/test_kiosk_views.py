@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.data.models import KioskDevice, OfficeSettings, Submission
 from kiosk.domain import qr, tracking
-from tests.support.factories import APPLICANT, make_submission
+from tests.support.factories import APPLICANT, form_data, make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 
 
@@ -57,14 +57,7 @@ def test_unregistered_browser_is_sent_to_the_public_site(client):
 def test_unregistered_browser_cannot_make_kiosk_requests(app, client, number):
     for url in ("/kiosk/apply", "/kiosk/status", f"/kiosk/receipt/{number}"):
         assert client.get(url).status_code == 403, url
-    full_answers = {
-        "step": "check",
-        "document_type": "KK",
-        "language": "id",
-        "consent": "y",
-        **{k: v for k, v in APPLICANT.items() if k != "language"},
-    }
-    response = client.post("/kiosk/apply", data=full_answers)
+    response = client.post("/kiosk/apply", data=form_data(step="check"))
     assert response.status_code == 403
     with app.app_context():
         assert not Submission.select().where(Submission.channel == "kiosk").exists()
@@ -157,10 +150,8 @@ def test_status_lookup_shows_the_status_without_personal_data(kiosk_client, numb
 
 
 def test_the_office_numbers_are_plain_text_on_the_kiosk(app, kiosk_client):
-    from tests.support.staff import make_submission as make_request
-
     with app.app_context():
-        waiting = make_request(status="needs_info")
+        waiting = make_submission(status="needs_info")
         whatsapp = OfficeSettings.saved().whatsapp
     page = kiosk_client.get(f"/kiosk/status?number={waiting.number}&lang=en").text
     assert "0812-" in page and whatsapp  # shown, as residents write it

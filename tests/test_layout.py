@@ -22,9 +22,7 @@ def _module_name(path):
     return ".".join(parts)
 
 
-MODULES = {
-    _module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))
-}
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def _imported(path):
@@ -122,7 +120,9 @@ def test_request_hooks_run_in_the_documented_order(make_app):
     app = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=True)
 
     def names(functions):
-        return [getattr(f, "__name__", getattr(f, "func", f).__name__) for f in functions]
+        return [
+            getattr(f, "__name__", getattr(f, "func", f).__name__) for f in functions
+        ]
 
     assert names(app.before_request_funcs[None]) == [
         "refuse_nul_bytes",

@@ -246,6 +246,8 @@ def _finish(submission, final, days_ago):
     return submission.number
 
 
+# The applicant whose data the purge must erase. Not make_submission's default
+# (APPLICANT): that stays, in the requests the purge keeps.
 PERSONAL = {
     "applicant_name": "Rosmaini Kaharuddin",
     "nik": "1303056612880042",

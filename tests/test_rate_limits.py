@@ -2,14 +2,18 @@
 
 import subprocess
 import sys
-import time
 
 import pytest
 
 from kiosk.data.models import KioskDevice
-from tests.support.factories import FORM, make_submission
+from tests.support.factories import form_data, make_submission
 from tests.support.http import SiteClient
-from tests.support.live import REPO_ROOT, server_environment
+from tests.support.live import (
+    READY_TIMEOUT,
+    REPO_ROOT,
+    server_environment,
+    wait_until_healthy,
+)
 from tests.support.pg import free_port
 
 LIMITS = {
@@ -105,7 +109,7 @@ def _send_three_requests(client, token_prefix):
     """Statuses of three confirmed applications, each from a form of its own."""
     return [
         client.post(
-            "/apply", data=dict(FORM, form_token=f"{token_prefix}{i}", step="confirm")
+            "/apply", data=form_data(form_token=f"{token_prefix}{i}", step="confirm")
         ).status_code
         for i in range(3)
     ]
@@ -125,7 +129,7 @@ def test_checking_and_changing_answers_do_not_use_up_the_submission_budget(limit
     app = limited()
     client = app.test_client()
     for step in ("check", "edit", "check", "edit", "check"):
-        response = client.post("/apply", data=dict(FORM, form_token="t", step=step))
+        response = client.post("/apply", data=form_data(form_token="t", step=step))
         assert response.status_code == 200, step
     for _ in range(3):
         in_place = client.post(
@@ -271,18 +275,10 @@ def behind_proxy(tmp_path):
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=log
         )
+    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with SiteClient(f"http://127.0.0.1:{port}") as probe:
-                    if probe.get("/healthz").status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((tmp_path / "server.log").read_text())
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, process, tmp_path / "server.log", READY_TIMEOUT)
+        yield url
     finally:
         process.terminate()
         process.wait(10)

@@ -9,7 +9,7 @@ import time
 import psycopg2
 import pytest
 
-from tests.support.factories import FORM
+from tests.support.factories import form_data
 from tests.support.http import SiteClient, hidden_value, submit_concurrently
 from tests.support.pg import free_port
 
@@ -91,8 +91,7 @@ def test_a_form_from_one_server_can_be_sent_to_the_other(live_server, postgres_s
         on_second.cookies = on_first.cookies  # the load balancer switched servers
         answer = on_second.post_form(
             "/apply",
-            dict(
-                FORM,
+            form_data(
                 csrf_token=hidden_value(page, "csrf_token"),
                 form_token=hidden_value(page, "form_token"),
                 step="confirm",

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.data.models import DocumentType, KioskDevice
 from kiosk.web.security import CONTENT_SECURITY_POLICY
-from tests.support.factories import FORM, make_submission
+from tests.support.factories import form_data, make_submission
 from tests.support.http import hidden_value
 from tests.support.staff import PASSWORD, make_staff, sign_in, staff_client
 
@@ -248,7 +248,7 @@ def test_every_state_changing_request_needs_a_csrf_token(make_app, samples):
     assert len(changing) >= 10
     for rule in changing:
         url = _url(rule, samples)
-        response = admin.post(url, data=dict(FORM, step="confirm"))
+        response = admin.post(url, data=form_data(step="confirm"))
         assert response.status_code == 400, url
         assert "The form had expired" in response.text or "kedaluwarsa" in response.text
 

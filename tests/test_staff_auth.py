@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.factories import make_submission
 from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     PASSWORD,
@@ -13,7 +14,6 @@ from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     english,
     fast_passwords,
     make_staff,
-    make_submission,
     sign_in,
     staff_client,
 )

@@ -7,11 +7,11 @@ import pytest
 from kiosk.data.models import StatusEvent, Submission
 from kiosk.domain import tracking
 from kiosk.services import submissions
+from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
     htmx_headers,
     make_staff,
-    make_submission,
     staff_client,
 )
 

@@ -5,12 +5,12 @@ import re
 import pytest
 
 from kiosk.data.models import StatusEvent, Submission
+from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     english,
     fast_passwords,
     htmx_headers,
     make_staff,
-    make_submission,
     staff_client,
 )
 
@@ -38,7 +38,10 @@ def current(submission):
 
 def test_detail_shows_the_applicant_only_here_with_timeline(app, clerk):
     submission = make_submission(
-        name="Siti Rahmawati", nik="1303015501900002", phone="+6281298765432"
+        applicant_name="Siti Rahmawati",
+        nik="1303015501900002",
+        phone="+6281298765432",
+        nagari="Muaro",
     )
     page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
     for text in ("Siti Rahmawati", "1303015501900002", "0812-9876-5432", "Muaro"):
@@ -237,7 +240,9 @@ def test_detail_of_an_unknown_number_is_a_404_and_numbers_are_forgiving(app, cle
 def test_the_request_page_tells_the_resident_by_whatsapp_in_their_language(app, clerk):
     from urllib.parse import parse_qs, urlsplit
 
-    submission = make_submission(status="verifying", language="en")
+    submission = make_submission(
+        status="verifying", language="en", phone="+6281234567890"
+    )
     move(
         clerk,
         submission,

@@ -7,9 +7,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from kiosk.data.models import StatusEvent, Submission
+from tests.support.factories import form_data, make_submission, nik
 from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401
-    application_fields,
     fast_passwords,
     htmx_headers,
     staff_client,
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def record(client, **fields):
-    return client.post("/staff/new", data=application_fields(**fields))
+    """Record a request; each one for a resident of its own unless `nik` is given."""
+    return client.post("/staff/new", data=form_data(**{"nik": nik(), **fields}))
 
 
 @pytest.mark.parametrize("channel", ["counter", "whatsapp", "sms", "nagari"])
@@ -80,7 +81,7 @@ def test_switching_language_keeps_the_clerks_answers_and_records_nothing(app, cl
     assert re.search(r'value="whatsapp"[^>]*checked', html)
     # Valid answers shown again in the other language are not recorded either.
     shown = clerk.post(
-        "/staff/new?lang=id", data=application_fields(channel="counter", step="check")
+        "/staff/new?lang=id", data=form_data(channel="counter", step="check")
     )
     assert shown.status_code == 200
     assert "Catat permohonan" in shown.get_data(as_text=True)
@@ -88,7 +89,7 @@ def test_switching_language_keeps_the_clerks_answers_and_records_nothing(app, cl
 
 
 def test_intake_field_check_in_place_returns_just_that_field(app, clerk):
-    data = application_fields(nik="12")
+    data = form_data(nik="12")
     response = clerk.post(
         "/staff/new", data=data, headers=htmx_headers("nik-field", trigger_name="nik")
     )
@@ -112,7 +113,7 @@ def test_intake_field_check_in_place_returns_just_that_field(app, clerk):
 
 
 def test_the_same_form_sent_twice_records_one_request(app, clerk):
-    fields = application_fields(channel="sms", form_token="same-token")
+    fields = form_data(channel="sms", form_token="same-token")
     first = clerk.post("/staff/new", data=fields)
     again = clerk.post("/staff/new", data=fields)
     assert again.status_code == 303
@@ -186,8 +187,6 @@ def test_no_whatsapp_link_without_a_phone_number(app, clerk):
 def test_recorded_page_is_only_for_requests_recorded_by_staff(app, clerk):
     response = record(clerk, channel="counter")
     assert clerk.get(response.headers["Location"]).status_code == 200
-    from tests.support.staff import make_submission
-
     web = make_submission(channel="web")
     assert clerk.get(f"/staff/new/{web.number}").status_code == 404
 

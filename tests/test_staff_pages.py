@@ -3,15 +3,17 @@
 import pytest
 
 from kiosk.data.models import KioskDevice
+from tests.support.factories import LONG_AGO, make_submission
 from tests.support.pages import check_title_lang_and_ids, facts
-from tests.support.staff import fast_passwords, make_submission, staff_client  # noqa: F401
+from tests.support.staff import fast_passwords, staff_client  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def staff_pages(app):
-    submission = make_submission(status="ready")
-    recorded = make_submission(channel="whatsapp", staff=None)
+    # Received LONG_AGO: the lists show their overdue marks, to be checked too.
+    submission = make_submission(status="ready", today=LONG_AGO)
+    recorded = make_submission(channel="whatsapp", today=LONG_AGO)
     KioskDevice.create(name="Lobby", token="t" * 32)
     from kiosk.data.models import StaffMember, Submission
 

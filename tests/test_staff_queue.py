@@ -9,10 +9,10 @@ from kiosk.data.models import DocumentType, Submission, utcnow
 from kiosk.domain import tracking
 from kiosk.services import queue
 from kiosk.web import caches
+from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     fast_passwords,
     htmx_headers,
-    make_submission,
     many_submissions,
     staff_client,
 )
@@ -128,8 +128,8 @@ def test_overdue_filter_shows_open_requests_past_their_date(app, clerk):
     ],
 )
 def test_search_by_tracking_number_in_any_form(app, clerk, query):
-    wanted = make_submission(name="Andi Saputra")
-    make_submission(name="Rina Wati")
+    wanted = make_submission(applicant_name="Andi Saputra")
+    make_submission(applicant_name="Rina Wati")
     number = wanted.number
     text = query.format(
         display=tracking.display(number),
@@ -141,9 +141,9 @@ def test_search_by_tracking_number_in_any_form(app, clerk, query):
 
 
 def test_search_by_name_prefix_ignores_case(app, clerk):
-    andi = make_submission(name="Andi Saputra")
-    andini = make_submission(name="Andini Putri")
-    make_submission(name="Budi Andi")
+    andi = make_submission(applicant_name="Andi Saputra")
+    andini = make_submission(applicant_name="Andini Putri")
+    make_submission(applicant_name="Budi Andi")
     assert set(shown(clerk.get("/staff?q=andi"))) == {andi.number, andini.number}
     assert shown(clerk.get("/staff?q=ANDI+SAP")) == [andi.number]
     assert shown(clerk.get("/staff?q=andi+s")) == [andi.number]
@@ -152,7 +152,7 @@ def test_search_by_name_prefix_ignores_case(app, clerk):
 
 @pytest.mark.parametrize("last", ["\ud7ff", "\U0010ffff", "\uffff"])
 def test_a_name_search_ending_in_the_last_characters_of_a_range_works(app, clerk, last):
-    make_submission(name="Andi Saputra")
+    make_submission(applicant_name="Andi Saputra")
     response = clerk.get("/staff", query_string={"q": "Andi" + last})
     assert response.status_code == 200
     assert shown(response) == []

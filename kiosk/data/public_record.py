@@ -5,7 +5,10 @@ facts: status, document type, dates and the public timeline. They are read
 with a single indexed statement (the request joined to its document type and
 its status events), so a lookup costs one round-trip. The statement is built
 with peewee once per SQL dialect and then only run with a new number: building
-SQL is most of what a small query costs in Python.
+SQL is most of what a small query costs in Python. Measured
+(bench/reimplementations.py, against running the peewee query each time, which
+gives the same records: tests/test_reimplementations.py): 18 µs a lookup
+instead of 303, 0.3-0.5 ms (17-19 %) of a tracking page.
 
 A PublicRecord has no field for the applicant's name, NIK, phone or note, so
 no public page can show them by mistake.

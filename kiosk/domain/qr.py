@@ -7,7 +7,9 @@ qrcode encodes the data; two things here keep codes fast to make and small:
   Here the code is laid out once; each mask is an XOR of precomputed row
   bitmasks, scored with integer and string operations. The scoring follows
   qrcode's `util.lost_point` exactly (including scoring with the format areas
-  blank), so every module is the same as qrcode's own `make(fit=True)` output.
+  blank), so every module is the same as qrcode's own `make(fit=True)` output
+  (tests/test_reimplementations.py). Measured (bench/reimplementations.py): 2.0
+  ms a code instead of 5.5, about 40 % of an uncached QR image's response.
 - Drawing the SVG. The dark modules are one dashed stroke that runs along each
   row in turn (right, down one, left, down one, ...), and the dash pattern lists
   the runs of dark and light modules. "7 1 3" costs less than a move and a line

@@ -4,6 +4,10 @@ The same output as flask-babel's format_date and format_datetime, made
 cheaper: babel looks the locale's patterns up and parses them on every call,
 and a staff queue page formats a hundred times. Here each pattern is found and
 parsed once per language and format, then only applied.
+
+Kept for its measured gain (bench/reimplementations.py; the same text as
+flask-babel's, tests/test_reimplementations.py): 1.5-2.7 times faster a call,
+about 5 % of a tracking page's or the staff queue's render.
 """
 
 import datetime as dt

@@ -23,6 +23,12 @@ class _RequestDomain(Domain):
     locale, cache key); a page with a table of statuses asks for hundreds of
     messages. The catalog is kept on `g` with the locale it belongs to, so
     force_locale() (a new locale object) still gets the right one.
+
+    Kept for its measured gain (bench/reimplementations.py, against plain
+    flask-babel; the same pages and labels, tests/test_reimplementations.py):
+    a Jinja _() costs about 7 µs instead of 14, a lazy label 4 instead of 9,
+    which is 0.3-0.5 ms (10-14 %) of a tracking page's render and 1.5-2.9 ms
+    (about 12 %) of the staff queue's.
     """
 
     def get_translations(self):

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from tests.support.factories import FORM
+from tests.support.factories import form_data
 
 RECEIPT_LOCATION = re.compile(r"/t/([0-9A-Z]{9})/receipt\?new=1$")
 
@@ -99,7 +99,7 @@ class SiteClient:
         page = self.get("/apply")
         if page.status != 200:
             raise SubmitFailed("GET /apply", page)
-        fields = dict(FORM, **changes)
+        fields = form_data(**changes)
         fields.update(
             csrf_token=hidden_value(page.text, "csrf_token"),
             form_token=hidden_value(page.text, "form_token"),

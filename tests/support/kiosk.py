@@ -13,6 +13,8 @@ import secrets
 import time
 from html import unescape
 
+from tests.support.factories import form_data
+
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 KIOSK_SIZES = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
@@ -107,23 +109,33 @@ def answer(client, html: str, **fields):
     return client.post("/kiosk/apply", data=data)
 
 
-APPLICATION = (
-    ("document_type", "KK"),
-    ("requirements", None),
-    ("applicant_name", "Siti Aminah"),
-    ("nik", NIK),
-    ("phone", "0812 3456 7890"),
-    ("kecamatan", "Sijunjung"),
-    ("nagari", "Muaro"),
-    ("note", ""),
+# The kiosk's questions, one screen each, before the check screen. The
+# requirements screen only shows what to bring: it takes no answer.
+KIOSK_STEPS = (
+    "document_type",
+    "requirements",
+    "applicant_name",
+    "nik",
+    "phone",
+    "kecamatan",
+    "nagari",
+    "note",
 )
+
+
+def kiosk_answers(**overrides):
+    """form_data(**overrides) as the kiosk asks for it: (step, fields) in order."""
+    answers = form_data(**overrides)
+    return [
+        (step, {} if step == "requirements" else {step: answers[step]})
+        for step in KIOSK_STEPS
+    ]
 
 
 def walk_to_check(client, **overrides):
     """Answer every question of the kiosk flow; returns the check screen."""
     response = client.get("/kiosk/apply")
-    for step, value in APPLICATION:
-        fields = {} if value is None else {step: overrides.get(step, value)}
+    for step, fields in kiosk_answers(**overrides):
         response = answer(client, response.get_data(as_text=True), **fields)
         assert response.status_code == 200, (step, response.get_data(as_text=True))
     return response

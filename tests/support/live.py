@@ -23,6 +23,42 @@ class ServerFailed(RuntimeError):
     """The server exited or did not become healthy in time."""
 
 
+def log_tail(log_path: Path, chars: int = 4000) -> str:
+    """The end of a server's log, for an error message ("" if it is unreadable)."""
+    try:
+        return Path(log_path).read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def wait_until_healthy(
+    url: str, process: subprocess.Popen, log_path: Path, timeout: float
+) -> None:
+    """Wait until GET ``url``/healthz answers 200 from the server ``process`` runs.
+
+    Raises ServerFailed, with the end of the log at ``log_path``, if the process
+    exits first or ``timeout`` seconds pass. Used by bench/server.py too.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerFailed(
+                f"server exited with {process.returncode} before it was "
+                f"ready; log {log_path}:\n{log_tail(log_path)}"
+            )
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    raise ServerFailed(
+        f"GET /healthz did not answer 200 within {timeout:.0f} s; "
+        f"log {log_path}:\n{log_tail(log_path)}"
+    )
+
+
 class LiveServer:
     """A waitress process serving ``tests.support.serve:app`` on 127.0.0.1.
 
@@ -57,7 +93,7 @@ class LiveServer:
                 self.port = free_port()
             try:
                 self._spawn()
-                self._wait_ready()
+                wait_until_healthy(self.url, self.process, self.log_path, READY_TIMEOUT)
                 return self
             except ServerFailed:
                 self.kill()
@@ -83,26 +119,6 @@ class LiveServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C in the terminal goes to pytest only
-        )
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerFailed(
-                    f"server exited with {self.process.returncode} before it was "
-                    f"ready; log {self.log_path}:\n{self.log_text()[-4000:]}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.05)
-        raise ServerFailed(
-            f"GET /healthz did not answer 200 within {READY_TIMEOUT:.0f} s; "
-            f"log {self.log_path}:\n{self.log_text()[-4000:]}"
         )
 
     def stop(self) -> None:

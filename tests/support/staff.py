@@ -1,20 +1,16 @@
-"""Helpers for staff console tests: accounts, signing in, and requests to work on."""
+"""Helpers for staff console tests: accounts, signing in, pages, many requests.
+
+Single requests and form answers come from tests/support/factories.py.
+"""
 
 import datetime as dt
-import itertools
 import re
 
 import pytest
 
+from tests.support.factories import APPLICANT, nik
+
 PASSWORD = "correct horse battery"
-_serial = itertools.count(1)
-
-# NIKs that pass validation: area 130301, birth date 01 01 90, a serial.
-NIK_PREFIX = "1303010101 90".replace(" ", "")
-
-
-def nik(n=None):
-    return NIK_PREFIX + f"{(n or next(_serial)) % 10000 or 1:04d}"
 
 
 @pytest.fixture
@@ -57,82 +53,6 @@ def staff_client(app, username="clerk", role="staff"):
     return client
 
 
-def application_fields(**overrides):
-    """Valid /apply or /staff/new form fields."""
-    fields = {
-        "document_type": "KK",
-        "applicant_name": "Siti Rahmawati",
-        "nik": nik(),
-        "phone": "0812 3456 7890",
-        "kecamatan": "Sijunjung",
-        "nagari": "Muaro",
-        "note": "",
-        "language": "id",
-        "consent": "y",
-    }
-    fields.update(overrides)
-    return fields
-
-
-def make_submission(
-    name="Siti Rahmawati",
-    code="KK",
-    channel="web",
-    status=None,
-    created_at=None,
-    staff=None,
-    phone="+6281234567890",
-    language="id",
-    **extra,
-):
-    """A request stored through submissions.create (and moved to `status`)."""
-    from kiosk.data.models import DocumentType, Submission
-    from kiosk.domain import workflow
-    from kiosk.services import submissions
-
-    submission = submissions.create(
-        {
-            "document_type": DocumentType.get(DocumentType.code == code),
-            "applicant_name": name,
-            "nik": extra.pop("nik", nik()),
-            "phone": phone,
-            "kecamatan": "Sijunjung",
-            "nagari": "Muaro",
-            "note": "",
-            "language": language,
-        },
-        channel=channel,
-        today=dt.date(2026, 11, 2),
-        staff=staff,
-    )
-    if created_at is not None:
-        Submission.update(created_at=created_at, **extra).where(
-            Submission.id == submission.id
-        ).execute()
-    elif extra:
-        Submission.update(**extra).where(Submission.id == submission.id).execute()
-    if status:
-        path = {
-            workflow.VERIFYING: [workflow.VERIFYING],
-            workflow.NEEDS_INFO: [workflow.VERIFYING, workflow.NEEDS_INFO],
-            workflow.PROCESSING: [workflow.VERIFYING, workflow.PROCESSING],
-            workflow.READY: [workflow.VERIFYING, workflow.PROCESSING, workflow.READY],
-            workflow.COMPLETED: [
-                workflow.VERIFYING,
-                workflow.PROCESSING,
-                workflow.READY,
-                workflow.COMPLETED,
-            ],
-            workflow.REJECTED: [workflow.REJECTED],
-        }[status]
-        for target in path:
-            current = Submission.get_by_id(submission.id)
-            submissions.move(
-                current, target, version=current.version, staff=staff, public_note="ok"
-            )
-    return Submission.by_number(submission.number)
-
-
 def csrf_token_from(html):
     """The CSRF token a page carries (the hidden field or the hx-headers JSON)."""
     match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
@@ -155,7 +75,8 @@ def htmx_headers(target=None, trigger_name=None):
 def many_submissions(count, *, start, step=dt.timedelta(minutes=1), **values):
     """Insert `count` requests at once (created `step` apart from `start`).
 
-    Faster than submissions.create for paging tests; no status events.
+    Faster than submissions.create for paging tests; no status events. Each
+    row is a resident of its own (name and NIK); the rest is APPLICANT's.
     """
     from kiosk.data.models import DocumentType, Submission
     from kiosk.domain import tracking
@@ -165,14 +86,12 @@ def many_submissions(count, *, start, step=dt.timedelta(minutes=1), **values):
     for index in range(count):
         created = start + step * index
         row = {
+            **APPLICANT,
             "number": tracking.generate(),
             "document_type": kk,
             "applicant_name": f"Warga {index:04d}",
             "name_key": f"warga {index:04d}",
             "nik": nik(index + 1),
-            "phone": None,
-            "kecamatan": "Sijunjung",
-            "nagari": "Muaro",
             "channel": "web",
             "status": "submitted",
             "created_at": created,

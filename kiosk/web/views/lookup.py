@@ -29,7 +29,7 @@ class LookupFailed(Exception):
         self.text = text
 
 
-def find(text, load=public_record.find, endpoint=None):
+def find(text, load=None, endpoint=None):
     """The request `text` names, as `load(number)` reads it (by default what
     the public may see of it).
 
@@ -47,7 +47,7 @@ def find(text, load=public_record.find, endpoint=None):
     if endpoint and parsed.number != text:
         kept = {name: request.args.get(name) for name in KEPT_ON_REDIRECT}
         abort(redirect(url_for(endpoint, number=parsed.number, **kept), 301))
-    found = load(parsed.number)
+    found = (load or public_record.find)(parsed.number)
     if found is None:
         number = tracking.display(parsed.number)
         raise LookupFailed(404, "not_found", i18n.NOT_FOUND, number)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tests.support.factories import form_data
 from tests.support.kiosk import NIK
 
 from .checks import with_lang
@@ -65,14 +66,6 @@ def _submit_empty(path, form, wait="#error-summary"):
     return show
 
 
-APPLY_ANSWERS = {
-    "#applicant_name": "Siti Rahma",
-    "#nik": "1303054507900001",
-    "#phone": "0812 3456 7890",
-    "#nagari": "Padang Laweh",
-}
-
-
 def _apply_swapped(page, site, lang):
     """Requirements swapped in by htmx, and a field re-drawn with its error."""
     page.goto(site.url + with_lang("/apply", lang))
@@ -87,9 +80,10 @@ def _apply_check(page, site, lang):
     page.goto(site.url + with_lang("/apply", lang))
     page.locator("input[name=document_type][value=KK]").check()
     page.locator("#document-type-requirements").wait_for()
-    for selector, value in APPLY_ANSWERS.items():
-        page.locator(selector).fill(value)
-    page.locator("input[name=kecamatan][value=Kupitan]").check()
+    answers = form_data()
+    for name in ("applicant_name", "nik", "phone", "nagari"):
+        page.locator(f"#{name}").fill(answers[name])
+    page.locator(f"input[name=kecamatan][value={answers['kecamatan']}]").check()
     page.locator("#consent").check()
     page.locator(".apply-form button[type=submit]").click()
     page.locator("button[name=step][value=confirm]").wait_for()

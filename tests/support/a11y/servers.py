@@ -140,24 +140,32 @@ def _seed(app, movable_count):
     from kiosk.data.models import DocumentType, KioskDevice
     from kiosk.domain import tracking
     from kiosk.services import accounts
-    from tests.support.staff import make_submission
+    from tests.support.factories import LONG_AGO, make_submission
 
     with app.app_context():
         admin = accounts.create_staff(
             ADMIN, PASSWORD, role="admin", display_name="Office Admin"
         )
         accounts.create_staff(CLERK, PASSWORD, display_name="Rina Clerk")
+        # Received LONG_AGO: the queue and today's lists show their overdue marks.
         numbers = {}
         for status in STATUSES:
             made = make_submission(
-                name=f"Warga {status}",
-                status=None if status == "submitted" else status,
+                applicant_name=f"Warga {status}",
+                status=status,
                 staff=admin,
+                today=LONG_AGO,
             )
             numbers[status] = made.number
-        recorded = make_submission(name="Budi Santoso", channel="counter", staff=admin)
+        recorded = make_submission(
+            applicant_name="Budi Santoso",
+            channel="counter",
+            staff=admin,
+            today=LONG_AGO,
+        )
         movable = [
-            make_submission(name=f"Pemohon {i}").number for i in range(movable_count)
+            make_submission(applicant_name=f"Pemohon {i}", today=LONG_AGO).number
+            for i in range(movable_count)
         ]
         kiosk_token = secrets.token_urlsafe(24)
         KioskDevice.create(name="Lobby", token=kiosk_token, paper_width=80)

@@ -1,0 +1,203 @@
+"""Code kept in place of a library's own API for speed gives the library's answers.
+
+Four pieces do what a library does, faster (their gains are measured by
+bench/reimplementations.py and written beside each): the request's catalog kept
+on `g` and templates asking it directly (web/i18n.py), date patterns parsed once
+(web/dates.py; babel's own named formats are compared in test_i18n.py), the QR
+mask chosen with bit operations (domain/qr.py), and the public record read by
+SQL built once (data/public_record.py). Each is compared here with the library
+doing the same work.
+"""
+
+import datetime as dt
+import re
+
+import flask_babel
+import peewee as pw
+import pytest
+import qrcode
+from babel import dates as babel_dates
+from babel.messages.pofile import read_po
+from flask import Flask, render_template_string
+
+from kiosk.data import public_record
+from kiosk.data.models import DocumentType, OfficeSettings, StatusEvent, Submission
+from kiosk.domain import qr, tracking
+from kiosk.services import submissions
+from kiosk.web import dates, i18n
+from tests.conftest import TRANSLATIONS
+from tests.support.factories import make_submission
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
+
+
+def _catalog_messages():
+    with (TRANSLATIONS / "id/LC_MESSAGES/messages.po").open("rb") as source:
+        catalog = read_po(source, locale="id")
+    return [message for message in catalog if message.id]
+
+
+def _sample_values(text):
+    """Values for a message's named placeholders: markup for text, 3 for numbers."""
+    return {
+        name: 3 if kind == "d" else "<b>x</b>"
+        for name, kind in _PLACEHOLDER.findall(text)
+    }
+
+
+def _plain_flask_babel_app(locale):
+    """A bare Flask app with flask-babel's own setup on the same catalogs."""
+    plain = Flask("plain")
+    plain.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    flask_babel.Babel(plain, locale_selector=lambda: locale)
+    return plain
+
+
+def _template_calls(messages):
+    """One Jinja expression per message, with values for its placeholders."""
+    calls = []
+    for message in messages:
+        if isinstance(message.id, tuple):  # singular, plural: ngettext
+            singular, plural = message.id
+            values = _sample_values(singular + plural)
+            values.pop("num", None)
+            call = f"ngettext({singular!r}, {plural!r}, 2, **{values!r})"
+        else:
+            call = f"_({message.id!r}, **{_sample_values(message.id)!r})"
+        calls.append("{{ " + call + " }}")
+    return calls
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_templates_translate_every_message_as_flask_babel_does(app, locale):
+    calls = _template_calls(_catalog_messages())
+    source = "\n".join(calls)
+    with app.test_request_context(f"/?lang={locale}"):
+        app.preprocess_request()
+        ours = render_template_string(source).split("\n")
+    plain = _plain_flask_babel_app(locale)
+    with plain.test_request_context("/"):
+        theirs = render_template_string(source).split("\n")
+    assert len(ours) == len(calls) > 500
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_lazy_labels_and_gettext_match_flask_babel(app, locale):
+    labels = [
+        *i18n.STATUS_LABELS.values(),
+        *i18n.STATUS_EXPLANATIONS.values(),
+        *i18n.STATUS_NEXT_STEPS.values(),
+        *i18n.CHANNEL_LABELS.values(),
+        *i18n.NUMBER_ERRORS.values(),
+        i18n.NOT_FOUND,
+    ]
+    with app.test_request_context(f"/?lang={locale}"):
+        app.preprocess_request()
+        ours = [str(label) for label in labels]
+        # A message in another language inside this request (WhatsApp texts).
+        other = "en" if locale == "id" else "id"
+        with flask_babel.force_locale(other):
+            ours_other = [str(label) for label in labels]
+    plain = flask_babel.Domain(translation_directories=[str(TRANSLATIONS)])
+    for language, shown in ((locale, ours), (other, ours_other)):
+        with _plain_flask_babel_app(language).test_request_context("/"):
+            assert shown == [plain.gettext(label._args[0]) for label in labels]
+
+
+def _library_minute(value):
+    """flask-babel's medium date and short time put into babel's glue, and
+    the zone's abbreviation: what dates.MINUTE means."""
+    glue = babel_dates.get_datetime_format("medium", flask_babel.get_locale())
+    text = glue.replace("'", "").replace(
+        "{1}", flask_babel.format_date(value, "medium")
+    )
+    text = text.replace("{0}", flask_babel.format_time(value, "short"))
+    zone = dates.ZONE_ABBREVIATIONS.get(str(flask_babel.get_timezone()))
+    return f"{text} {zone}" if zone else text
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+def test_a_moment_to_the_minute_reads_as_babel_composes_it(app, zone):
+    start, step = dt.datetime(2026, 1, 1, 0, 7), dt.timedelta(hours=37, minutes=13)
+    moments = [start + n * step for n in range(240)]  # a year: each weekday and hour
+    with app.app_context():
+        OfficeSettings.update(timezone=zone).execute()
+    for locale in ("id", "en"):
+        with app.test_request_context(f"/?lang={locale}"):
+            app.preprocess_request()
+            for moment in moments:
+                expected = _library_minute(moment)
+                assert dates.format_datetime(moment, dates.MINUTE) == expected
+            assert dates.format_datetime(None, dates.MINUTE) == ""
+            assert dates.format_date(None) == ""
+
+
+def _library_matrix(data):
+    code = qrcode.QRCode(error_correction=qrcode.ERROR_CORRECT_M, border=qr.QUIET_ZONE)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def test_qr_modules_are_qrcodes_own_for_every_size_past_version_seven():
+    urls = [
+        f"https://{'d' * length}.go.id/t/{tracking.generate()}"
+        for length in range(1, 240, 7)
+    ]
+    versions = set()
+    for url in urls:
+        ours = qr.matrix(url)
+        assert ours == _library_matrix(url), url
+        versions.add((len(ours) - 2 * qr.QUIET_ZONE - 17) // 4)
+    # Version 7 and up carry version information, laid out by its own code.
+    assert min(versions) <= 3 and max(versions) >= 8
+
+
+def _library_record(number):
+    """The same record from peewee's query, built anew for the lookup."""
+    head = public_record._RECORD_COLUMNS
+    rows = list(
+        Submission.select(*head, *public_record._EVENT_COLUMNS)
+        .join(DocumentType)
+        .switch(Submission)
+        .join(StatusEvent, pw.JOIN.LEFT_OUTER)
+        .where(Submission.number == number)
+        .order_by(StatusEvent.created_at, StatusEvent.id)
+        .tuples()
+    )
+    if not rows:
+        return None
+    events = tuple(
+        public_record.PublicEvent(status, note or "", at)
+        for *_, status, note, at in rows
+        if status
+    )
+    return public_record.PublicRecord(number, *rows[0][: len(head)], events=events)
+
+
+def test_a_public_record_is_what_peewees_query_reads(app):
+    with app.app_context():
+        plain = make_submission()
+        moved = make_submission(code="AKL")
+        for target, note in (
+            ("verifying", ""),
+            ("needs_info", "Bawa surat keterangan lahir"),
+            ("verifying", ""),
+        ):
+            moved = submissions.move(
+                moved, target, version=moved.version, staff=None, public_note=note
+            )
+        # Two events at the same moment: the id decides their order.
+        tie = make_submission(code="KIA")
+        first = StatusEvent.get(StatusEvent.submission == tie.id)
+        StatusEvent.create(
+            submission=tie,
+            from_status="submitted",
+            to_status="verifying",
+            created_at=first.created_at,
+        )
+        unknown = tracking.generate()
+        for number in (plain.number, moved.number, tie.number, unknown):
+            assert public_record.find(number) == _library_record(number), number
+        assert len(public_record.find(moved.number).events) == 4
