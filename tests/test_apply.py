@@ -303,3 +303,21 @@ def test_missing_choices_are_explained(client, missing):
     response = client.post("/apply?lang=en", data=data)
     assert response.status_code == 422
     assert f'href="#{missing}"' in response.text
+
+
+def test_hints_state_the_limits_the_checks_enforce(app, client):
+    """One number for each limit: the hint says what the check refuses."""
+    from kiosk.domain import validation
+    from kiosk.services import accounts
+    from tests.support.staff import staff_client
+
+    most = validation.RESIDENT_NOTE_MAX
+    assert f"Up to {most} characters." in client.get("/apply?lang=en").text
+    refused = client.post(
+        "/apply?lang=en", data=form_data(note="x" * (most + 1), step="check")
+    )
+    assert refused.status_code == 422
+    assert f"The note must be {most} characters or fewer." in refused.text
+    admin = staff_client(app, "boss", role="admin")
+    page = admin.get("/staff/admin/staff").get_data(as_text=True)
+    assert f"At least {accounts.MIN_PASSWORD_LENGTH} characters." in page

@@ -148,10 +148,15 @@ def test_an_older_note_is_not_shown_as_the_current_one(app, client, submission):
     page = client.get(path).text
     assert "Ready" in page
     assert "Note from the office" not in page
-    # Said once: the page is not the receipt, which may be lost.
-    assert page.count("this receipt") == 1
-    assert "give your tracking number at the counter" in page
+    # The page is not the receipt, which may be lost: the NIK finds the request.
+    assert "this receipt" not in page and "bring your receipt" in page
+    assert "give your NIK at the counter" in page
     assert "Kirim foto buku nikah" in page  # still in the timeline, with its date
+    indonesian = client.get(f"/t/{asked.number}?lang=id").text
+    # A ready document is "made" (jadi), not "finished" (Selesai is the last step).
+    assert "Dokumen Anda sudah jadi" in indonesian
+    assert "tanda terima ini" not in indonesian
+    assert "sebutkan NIK Anda di loket" in indonesian
 
 
 def test_the_expected_date_shows_only_while_the_document_is_awaited(

@@ -81,7 +81,7 @@ def test_move_applies_and_records_who_when_and_both_notes(app, clerk):
         internal_note="KK lama difotokopi.",
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/staff/s/{submission.number}"
+    assert response.headers["Location"] == f"/staff/s/{submission.number}?moved=1"
     after = current(submission)
     assert (after.status, after.version) == ("verifying", submission.version + 1)
     event = StatusEvent.select().order_by(StatusEvent.id.desc()).get()
@@ -91,7 +91,13 @@ def test_move_applies_and_records_who_when_and_both_notes(app, clerk):
     assert event.internal_note == "KK lama difotokopi."
     page = clerk.get(response.headers["Location"]).get_data(as_text=True)
     assert "is now “Being checked”" in page  # the confirmation
+    # ... and the way to tell the resident at once, in their language.
+    assert "Tell the resident the new status by WhatsApp" in page
+    assert "https://wa.me/6281298765432?text=" in page
     assert "Clerk" in page and "KK lama difotokopi." in page
+    # The same page opened later offers it only among the links.
+    later = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
+    assert "Tell the resident the new status by WhatsApp" not in later
     public = (
         english(app.test_client()).get(f"/t/{submission.number}").get_data(as_text=True)
     )
@@ -107,6 +113,7 @@ def test_move_with_htmx_returns_the_updated_panel(app, clerk):
     assert html.lstrip().startswith('<div id="request"')
     assert "<html" not in html
     assert "is now “Being checked”" in html
+    assert "Tell the resident the new status by WhatsApp" in html
     assert "data-announce" in html and "data-focus-scan" in html
     assert buttons(html) == ["processing", "needs_info", "rejected"]
     assert f'name="version" value="{submission.version + 1}"' in html

@@ -170,7 +170,7 @@ def test_whatsapp_message_is_in_the_residents_language_not_the_clerks(app, clerk
     assert f"/t/{submission.number}?lang=id" in text
     assert "Family Card" not in text
     assert "Nomor pelacakan" in text  # needs the Indonesian catalog
-    assert "Opens WhatsApp with a message in Indonesian to +6281234567890" in page
+    assert "Opens WhatsApp with a message in Indonesian to 0812-3456-7890" in page
     indonesian = clerk.get(response.headers["Location"] + "?lang=id").get_data(
         as_text=True
     )

@@ -69,6 +69,16 @@ def test_every_staff_page_has_a_title_its_language_and_unique_ids(app, lang):
             assert not left, (path, left)
 
 
+def test_a_residents_phone_reads_the_same_on_every_staff_page(app):
+    """As residents write it (0812-9876-5432), never as stored (+62812...)."""
+    admin = staff_client(app, "boss", role="admin")
+    for path in staff_pages(app):
+        visible = facts(admin.get(path).get_data(as_text=True)).visible_text
+        assert "+6281298765432" not in visible, path
+        if path in ("/staff/today",) or path.startswith(("/staff/new/", "/staff/s/")):
+            assert "0812-9876-5432" in visible, path
+
+
 def test_sign_in_page_has_a_title_and_unique_ids(client):
     page = facts(client.get("/staff/login").get_data(as_text=True))
     assert page.title.strip()

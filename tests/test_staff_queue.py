@@ -358,6 +358,25 @@ def test_scan_box_opens_a_request_from_a_scanned_url_or_number(app, clerk):
     assert htmx.headers["HX-Redirect"] == f"/staff/s/{wanted.number}"
 
 
+def test_a_nik_or_name_in_the_scan_box_searches_the_queue(app, clerk):
+    wanted = make_submission(applicant_name="Siti Aminah", nik="1303051203850417")
+    for text in ("1303 0512 0385 0417", "Siti Am"):
+        response = clerk.get("/staff/scan", query_string={"number": text})
+        assert response.status_code == 303, text
+        queue = clerk.get(response.headers["Location"]).get_data(as_text=True)
+        assert wanted.display_number in queue, text
+    htmx = clerk.get(
+        "/staff/scan",
+        query_string={"number": "Siti"},
+        headers=htmx_headers("scan-box"),
+    )
+    assert htmx.headers["HX-Redirect"] == "/staff?q=Siti"
+    # Nine symbols with a typing mistake are still a mistyped number.
+    typo = wanted.number[:-1] + ("1" if wanted.number[-1] != "1" else "2")
+    mistyped = clerk.get("/staff/scan", query_string={"number": typo})
+    assert mistyped.status_code == 400
+
+
 def test_scan_box_says_in_place_when_a_number_is_unknown_or_mistyped(app, clerk):
     wanted = make_submission()
     body = wanted.number[:8]
@@ -370,7 +389,7 @@ def test_scan_box_says_in_place_when_a_number_is_unknown_or_mistyped(app, clerk)
     cases = [
         (unknown, 404, "There is no request with this number"),
         (typo, 400, "typing mistake"),
-        ("hello", 400, "9 letters and digits"),
+        ("x", 400, "9 letters and digits"),  # a name would be searched
     ]
     for text, status, message in cases:
         fragment = clerk.get(

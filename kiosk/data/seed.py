@@ -128,8 +128,8 @@ OFFICE = {
     "phone": "(0754) 20000",
     "whatsapp": "+6281200000000",
     "areas": "\n".join(KECAMATAN_SIJUNJUNG),
-    "distancing_notice_id": "Jaga jarak minimal 1 meter, pakai masker, dan "
-    "antre sesuai tanda di lantai.",
+    "distancing_notice_id": "Jaga jarak minimal 1 meter dari orang lain, pakai "
+    "masker, dan antre di tempat yang ditandai di lantai.",
     "distancing_notice_en": "Keep at least 1 metre apart, wear a mask, and queue "
     "at the floor markings.",
 }

@@ -17,7 +17,9 @@ class Invalid(ValueError):
 
 NAME_MAX = 100
 NAGARI_MAX = 60
-NOTE_MAX = 500
+# A resident's note to the office, and a clerk's note on a status change.
+RESIDENT_NOTE_MAX = 500
+STAFF_NOTE_MAX = 1000
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = ("Cf", "Cc")  # format and control characters
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()/]+")
@@ -145,9 +147,9 @@ def nagari(value):
 
 
 def note(value):
-    """The resident's optional note, up to 500 characters."""
+    """The resident's optional note, up to RESIDENT_NOTE_MAX characters."""
     value = (value or "").strip()
-    if len(value) > NOTE_MAX:
+    if len(value) > RESIDENT_NOTE_MAX:
         raise Invalid("note_too_long")
     if has_control_characters(value):
         raise Invalid("text_characters")

@@ -99,7 +99,7 @@ STATUS_EXPLANATIONS = {
     workflow.PROCESSING: _l("Your document is being made."),
     workflow.READY: _l(
         "Your document is ready. Collect it at the office during service hours "
-        "and bring this receipt."
+        "and bring your receipt."
     ),
     workflow.COMPLETED: _l("The document has been handed over. Thank you."),
     workflow.REJECTED: _l("Your request cannot be processed. Read the reason below."),
@@ -116,7 +116,8 @@ STATUS_NEXT_STEPS = {
     workflow.PROCESSING: _l("You do not need to do anything yet. Check again later."),
     workflow.READY: _l(
         "Bring your KTP-el or family card too. If you have lost the receipt, "
-        "give your tracking number at the counter."
+        "show your KTP-el or give your NIK at the counter: staff find your "
+        "request by it."
     ),
     workflow.COMPLETED: _l("Nothing more is needed."),
     workflow.REJECTED: _l(

@@ -7,6 +7,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import format_decimal
 
 from kiosk.domain import tracking, validation
+from kiosk.services import accounts
 from kiosk.web import dates
 
 # Forms whose page, shown after a POST, can be shown again in the other
@@ -99,6 +100,12 @@ def init_app(app):
         public_url=public_url,
         qr_image_url=qr_image_url,
         resent_answers=resent_answers,
+        # Limits that hints state, from the code that enforces them.
+        limits={
+            "resident_note": validation.RESIDENT_NOTE_MAX,
+            "staff_note": validation.STAFF_NOTE_MAX,
+            "password": accounts.MIN_PASSWORD_LENGTH,
+        },
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

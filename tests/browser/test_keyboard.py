@@ -166,11 +166,11 @@ def test_a_clerk_moves_a_request_to_verifying_with_the_keyboard_only(site, brows
         assert_focus_not_on_body(page, "after the status change")
         assert page.url == f"{site.url}/staff/s/{number}"  # changed in place
         status = page.locator(".request-status .status-tag").inner_text()
-        assert status.strip().endswith("Diverifikasi")
+        assert status.strip().endswith("Sedang diperiksa")
         a11y.wait_until(
             page,
             "document.getElementById('staff-announcer').textContent"
-            ".includes('Diverifikasi')",
+            ".includes('Sedang diperiksa')",
         )
         history = page.locator(".staff-timeline").inner_text()
         assert "Berkas lengkap, sedang diperiksa petugas." in history

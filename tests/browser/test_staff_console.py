@@ -55,15 +55,15 @@ def test_scan_a_receipt_move_it_and_the_resident_sees_it(console, new_page):
     page.locator("button[name=target][value=verifying]").click()
     banner = page.locator(".banner--success")
     banner.wait_for()
-    assert "sekarang berstatus “Diverifikasi”" in banner.inner_text()
+    assert "sekarang berstatus “Sedang diperiksa”" in banner.inner_text()
     assert page.url == f"{server.url}/staff/s/{submission.number}"  # updated in place
     expect(page.locator("#scan")).to_be_focused()  # ready for the next receipt
-    expect(page.locator("#staff-announcer")).to_contain_text("Diverifikasi")
+    expect(page.locator("#staff-announcer")).to_contain_text("Sedang diperiksa")
     assert (
         page.locator(".request-status .status-tag")
         .inner_text()
         .strip()
-        .endswith("Diverifikasi")
+        .endswith("Sedang diperiksa")
     )
     history = page.locator(".staff-timeline").inner_text()
     assert NOTE in history and "Fotokopi KK sudah dicek." in history
@@ -73,7 +73,7 @@ def test_scan_a_receipt_move_it_and_the_resident_sees_it(console, new_page):
     resident = new_page(locale="id-ID")
     resident.goto(f"{server.url}/t/{submission.number}")
     text = resident.locator("main").inner_text()
-    assert "Diverifikasi" in text and NOTE in text
+    assert "Sedang diperiksa" in text and NOTE in text
     assert "Fotokopi KK" not in text and "Rina Clerk" not in text
     resident.goto(f"{server.url}/t/{submission.number}?lang=en")
     text = resident.locator("main").inner_text()
@@ -180,7 +180,7 @@ def test_staff_pages_have_no_accessibility_violations(console, new_page, lang):
     page.locator("button[name=target][value=rejected]").click()
     page.locator("#move-error").wait_for()
     assert_no_axe_violations(page)
-    page.locator("#scan").fill("nonsense")
+    page.locator("#scan").fill("12-34")  # no number, NIK, phone or name
     page.keyboard.press("Enter")
     page.locator("#scan-error").wait_for()
     assert_no_axe_violations(page)

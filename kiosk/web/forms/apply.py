@@ -39,7 +39,10 @@ MESSAGES = {
     "kecamatan_missing": _l("Choose the district (kecamatan)."),
     "nagari_missing": _l("Enter the village (nagari)."),
     "nagari_too_long": _l("The village name must be 60 characters or fewer."),
-    "note_too_long": _l("The note must be 500 characters or fewer."),
+    "note_too_long": _l(
+        "The note must be %(max)d characters or fewer.",
+        max=validation.RESIDENT_NOTE_MAX,
+    ),
     "text_characters": _l("Remove the special control characters from this text."),
     "language_missing": _l("Choose the language for messages about this request."),
     "consent_missing": _l(

@@ -17,13 +17,15 @@ from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.staff_messages import refusal_message
 
-NOTE_MAX = 1000
 BULK_MAX = 100
 # Channels whose requests are answered on the resident's phone.
 PHONE_CHANNELS = ("whatsapp", "sms")
 
 MESSAGES = {
-    "note_too_long": _l("The note must be %(max)d characters or fewer.", max=NOTE_MAX),
+    "note_too_long": _l(
+        "The note must be %(max)d characters or fewer.",
+        max=validation.STAFF_NOTE_MAX,
+    ),
     "text_characters": _l("Remove the special control characters from this text."),
     "channel_missing": _l("Choose how the request reached the office."),
     "phone_for_channel": _l(
@@ -39,7 +41,7 @@ MESSAGES = {
 
 def _note_check(form, field):
     field.data = (field.data or "").strip()
-    if len(field.data) > NOTE_MAX:
+    if len(field.data) > validation.STAFF_NOTE_MAX:
         raise ValidationError(MESSAGES["note_too_long"])
     if validation.has_control_characters(field.data):
         raise ValidationError(MESSAGES["text_characters"])

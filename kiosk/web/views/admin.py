@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext
 
 from kiosk.data.models import DocumentType, StaffMember
-from kiosk.services import administration
+from kiosk.services import accounts, administration
 from kiosk.services.accounts import AccountError
 from kiosk.services.edit_guard import EditConflict, fingerprint
 from kiosk.web import auth
@@ -36,7 +36,9 @@ ACCOUNT_ERRORS = {
         "starting with a letter or digit."
     ),
     "username_taken": _l("There is already an account with this username."),
-    "password_too_short": _l("Use at least 10 characters."),
+    "password_too_short": _l(
+        "Use at least %(count)d characters.", count=accounts.MIN_PASSWORD_LENGTH
+    ),
     "role_invalid": _l("Choose a role."),
     "last_admin": _l(
         "This is the last active administrator. Make another account an "

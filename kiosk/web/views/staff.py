@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
+from kiosk.domain.search import read_search
 from kiosk.services import queue, submissions
 from kiosk.web import auth, caches, whatsapp_links
 from kiosk.web.dates import office_today, office_zone
@@ -127,14 +128,17 @@ def _kept_bulk_outcomes():
 
 @bp.get("/scan")
 def scan():
-    """The scan box: a tracking number or URL (e.g. from a scanner) opens it."""
+    """The scan box: a tracking number or URL (e.g. from a scanner) opens it;
+    a NIK, phone number or name typed into it searches the queue instead."""
     text = request.args.get("number", "")[:300]
     parsed = tracking.parse(text)
-    if (
-        parsed.ok
-        and Submission.select().where(Submission.number == parsed.number).exists()
-    ):
-        target = url_for("staff.detail", number=parsed.number)
+    target = None
+    if parsed.ok:
+        if Submission.select().where(Submission.number == parsed.number).exists():
+            target = url_for("staff.detail", number=parsed.number)
+    elif read_search(text).kind:
+        target = url_for("staff.queue_page", q=text.strip())
+    if target:
         if wants_fragment():
             return "", 200, {"HX-Redirect": target}
         return redirect(target, 303)
@@ -148,7 +152,7 @@ def scan():
     )
 
 
-def _detail(submission, form, status=200, message=None, error=None):
+def _detail(submission, form, status=200, message=None, error=None, just_moved=False):
     events = list(submission.timeline())
     # The note given with the current status, as the tracking page shows it.
     last = events[-1] if events else None
@@ -164,6 +168,7 @@ def _detail(submission, form, status=200, message=None, error=None):
         events=events,
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
         message=message,
+        just_moved=just_moved,
         error=error,
         today=office_today(),
     )
@@ -173,7 +178,9 @@ def _detail(submission, form, status=200, message=None, error=None):
 def detail(number):
     """One request: applicant, timeline, notes and its allowed next statuses."""
     submission = lookup.find(number, Submission.by_number, request.endpoint)
-    return _detail(submission, MoveForm(formdata=None, version=str(submission.version)))
+    form = MoveForm(formdata=None, version=str(submission.version))
+    # Arriving from a status change (without JavaScript): offer to tell the resident.
+    return _detail(submission, form, just_moved=request.args.get("moved") == "1")
 
 
 @bp.post("/s/<number>/move")
@@ -209,7 +216,7 @@ def move(number):
     )
     if not wants_fragment():
         flash(done, "success")
-        return redirect(url_for("staff.detail", number=moved.number), 303)
+        return redirect(url_for("staff.detail", number=moved.number, moved=1), 303)
     return _detail(
         moved, MoveForm(formdata=None, version=str(moved.version)), message=done
     )
