@@ -56,6 +56,9 @@ def create_app(test_config=None):
     # Extensions and what they keep; none of them adds a request hook.
     security.trust_proxies(app)
     db.init_app(app)
+    # Said by commands: a command run without the server's settings would
+    # otherwise set up a second, empty database and report success.
+    app.extensions["database_was_empty"] = db.is_empty()
     migrations.migrate()
     caches.init_app(app)
     htmx.init_app(app)

@@ -1,5 +1,6 @@
 """Flask commands for operators: staff accounts, backup and restore, purge."""
 
+import functools
 import sys
 
 import click
@@ -7,11 +8,34 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from kiosk.data import backup
-from kiosk.data.db import db
+from kiosk.data.db import db, describe
 from kiosk.data.models import StaffMember
 from kiosk.services import accounts, administration, retention
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
+
+
+def names_its_database(command):
+    """Say first (on stderr) which database the command works on, and warn
+    when it was empty: run without the server's KIOSK_INSTANCE_PATH or
+    KIOSK_DATABASE_URL, a command sets up a database of its own."""
+
+    @functools.wraps(command)
+    def announced(*args, **kwargs):
+        click.echo(
+            f"Database: {describe(current_app.extensions['database'])}", err=True
+        )
+        if current_app.extensions.get("database_was_empty"):
+            click.echo(
+                "Warning: this database was empty and has just been set up. If the "
+                "site runs on another one, run this command again with the server's "
+                "environment (KIOSK_INSTANCE_PATH, KIOSK_DATABASE_URL).",
+                err=True,
+            )
+        return command(*args, **kwargs)
+
+    return announced
+
 
 ACCOUNT_MESSAGES = {
     "password_too_short": "Password refused: use at least "
@@ -30,6 +54,7 @@ ACCOUNT_MESSAGES = {
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from one line of stdin."
 )
+@names_its_database
 def create_staff_command(username, admin, display_name, password_stdin):
     """Create a staff member (prompts for the password twice)."""
     password = _read_password(password_stdin)
@@ -52,6 +77,7 @@ def create_staff_command(username, admin, display_name, password_stdin):
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from one line of stdin."
 )
+@names_its_database
 def reset_password_command(username, password_stdin):
     """Set a new password, lift any lock-out and end the account's sessions."""
     member = StaffMember.get_or_none(
@@ -83,6 +109,7 @@ def _sqlite_path():
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
+@names_its_database
 def backup_command(path):
     """Make a consistent copy of the SQLite database while the site runs."""
     try:
@@ -96,6 +123,7 @@ def backup_command(path):
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@names_its_database
 def restore_command(path, yes):
     """Replace the database with a checked backup (stop the app servers first)."""
     live = _sqlite_path()
@@ -117,6 +145,7 @@ def restore_command(path, yes):
 
 @click.command("purge")
 @with_appcontext
+@names_its_database
 def purge_command():
     """Erase personal data of requests finished longer ago than the retention period."""
     with db.connection_context():

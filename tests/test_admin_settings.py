@@ -419,3 +419,40 @@ def test_office_settings_saved_by_another_admin_meanwhile_are_not_undone(app, ad
     assert "<title>Error:" in refused.get_data(as_text=True)
     office = OfficeSettings.select().get()
     assert (office.phone, office.address) == ("0754 123", OFFICE["address"])
+
+
+WARNING = "The site's public address is not set."
+
+
+def test_admins_are_warned_until_the_public_address_is_set(app, admin, clerk):
+    for path in ("/staff", "/staff/admin/office", "/staff/admin/kiosks"):
+        page = admin.get(path).get_data(as_text=True)
+        assert WARNING in page, path
+        assert "Receipts and QR codes now carry http://localhost/" in page
+    kiosks = admin.get("/staff/admin/kiosks").get_data(as_text=True)
+    assert "use http://localhost/ until the public address is set" in kiosks
+    # Clerks cannot change it: they are not told.
+    assert WARNING not in clerk.get("/staff").get_data(as_text=True)
+    admin.post(
+        "/staff/admin/office",
+        data=office_form(public_base_url="https://dukcapil.sijunjungkab.go.id"),
+    )
+    for path in ("/staff", "/staff/admin/kiosks"):
+        page = admin.get(path).get_data(as_text=True)
+        assert WARNING not in page and "until the public address is set" not in page
+
+
+def test_no_warning_when_the_server_names_its_public_address(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://dukcapil.sijunjungkab.go.id")
+    admin = staff_client(app, "boss", role="admin")
+    assert WARNING not in admin.get("/staff").get_data(as_text=True)
+
+
+def test_a_kiosks_start_address_can_be_copied_with_one_tap(app, admin):
+    admin.post("/staff/admin/kiosks", data={"name": "Lobby", "paper_width": "80"})
+    kiosk = KioskDevice.get(KioskDevice.name == "Lobby")
+    page = admin.get("/staff/admin/kiosks").get_data(as_text=True)
+    target = f"start-url-{kiosk.id}"
+    assert f'<code class="start-url" id="{target}">' in page
+    # Hidden until the script can copy; the address stays selectable without it.
+    assert f'data-copy="{target}"' in page and "Copy" in page

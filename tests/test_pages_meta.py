@@ -14,6 +14,7 @@ NOT_PAGES = {
     "static",
     "public.qr_svg",
     "public.qr_png",
+    "public.receipt_picture",
     "public.healthz",
     "api.track",
     "public.track",

@@ -111,6 +111,8 @@ def test_tracking_page_shows_public_note_timeline_and_office_when_ready(
 
 
 def test_needs_info_shows_what_to_bring(app, client, submission):
+    with app.app_context():
+        OfficeSettings.update(whatsapp="+6281374125566", phone="(0754) 71234").execute()
     _advance(
         app,
         submission,
@@ -338,6 +340,48 @@ def test_qr_png_decodes_to_the_absolute_tracking_url(client, submission):
     assert response.status_code == 200
     assert response.mimetype == "image/png"
     assert _decode(response.data).text == f"http://localhost/t/{submission.number}"
+
+
+def test_a_new_office_shows_no_made_up_numbers(make_app):
+    """Contact numbers are the admin's to enter: none is invented, and a
+    database that still has the examples older versions seeded loses them."""
+    app = make_app()
+    with app.app_context():
+        office = OfficeSettings.saved()
+        assert (office.phone, office.whatsapp) == ("", "")
+        waiting = make_submission(status="needs_info")
+    page = app.test_client().get(f"/t/{waiting.number}?lang=en").text
+    assert "Where and when" in page  # the office box, without numbers
+    assert "WhatsApp:" not in page and "Phone:" not in page and "wa.me" not in page
+    with app.app_context():
+        OfficeSettings.update(phone="(0754) 20000", whatsapp="+6281200000000").execute()
+    with make_app().app_context():  # started again on the same database
+        office = OfficeSettings.saved()
+        assert (office.phone, office.whatsapp) == ("", "")
+        OfficeSettings.update(whatsapp="+6281374125566").execute()
+    with make_app().app_context():
+        assert OfficeSettings.saved().whatsapp == "+6281374125566"  # a real one stays
+
+
+def test_the_receipt_is_offered_as_a_picture_to_keep(client, submission):
+    page = client.get(f"/t/{submission.number}/receipt?lang=en").text
+    picture_url = f"/t/{submission.number}/receipt.png"
+    assert f'href="{picture_url}" download' in page
+    # Sharing and copying the tracking link need script; the link itself does not.
+    tracking_url = f"http://localhost/t/{submission.number}"
+    assert f'data-share-url="{tracking_url}"' in page
+    assert f'<a id="tracking-link" href="{tracking_url}">{tracking_url}</a>' in page
+    response = client.get(f"{picture_url}?lang=id")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    display = tracking.display(submission.number)
+    assert (
+        f'filename="tanda-terima-{display}.png"'
+        in response.headers["Content-Disposition"]
+    )
+    assert _decode(response.data).text == tracking_url  # its QR code
+    # A number with a typing mistake is explained, as for the printable receipt.
+    typo = submission.number[:-1] + ("1" if submission.number[-1] != "1" else "2")
+    assert client.get(f"/t/{typo}/receipt.png").status_code == 400
 
 
 def test_qr_uses_the_public_base_url(make_app):

@@ -112,3 +112,39 @@ def test_the_real_command_line_creates_the_first_admin(
     assert done.returncode == 0, done.stderr
     assert "Created admin account 'first'." in done.stdout
     assert StaffMember.get(StaffMember.username == "first").role == "admin"
+    # It says which database it used, and that this one was already set up.
+    assert "Database: " in done.stderr and "Warning" not in done.stderr
+
+
+def test_a_command_run_without_the_servers_settings_says_so(tmp_path):
+    """Run from another folder without KIOSK_INSTANCE_PATH, `staff create` sets up
+    a database of its own: it names it and warns, instead of a bare success."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(KIOSK_SECRET_KEY="cli-test", PYTHONPATH=str(REPO))
+    elsewhere = tmp_path / "somewhere-else"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "create", "first"]
+        + ["--admin", "--password-stdin"],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    database = elsewhere / "instance" / "kiosk.db"
+    assert f"Database: SQLite file {database}" in done.stderr
+    assert "this database was empty and has just been set up" in done.stderr
+    assert "KIOSK_INSTANCE_PATH" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["purge"], ["staff", "reset-password", "x"]])
+def test_every_command_names_its_database(make_app, command, db_backend):
+    make_app()  # the server, which set the database up
+    runner = make_app().test_cli_runner()  # a command run later
+    result = runner.invoke(args=command, input="a long enough secret\n")
+    kind = "SQLite file" if db_backend == "sqlite" else "PostgreSQL database"
+    assert f"Database: {kind} " in result.output
+    assert "Warning" not in result.output  # the test's database was set up before

@@ -85,6 +85,21 @@ def _owner_only(path):
     return path
 
 
+def is_empty():
+    """True when the database has no tables yet (before the first start)."""
+    with db.connection_context():
+        return not db.get_tables()
+
+
+def describe(database):
+    """Which database this is, for an operator (never the password)."""
+    if isinstance(database, peewee.SqliteDatabase):
+        return f"SQLite file {Path(database.database).resolve()}"
+    params = database.connect_params
+    where = f"{params.get('host', 'localhost')}:{params.get('port', 5432)}"
+    return f"PostgreSQL database {database.database} on {where}"
+
+
 def init_app(app):
     """Bind the proxy to the database the configuration names."""
     database = open_database(app.config["DATABASE_URL"], app.instance_path)

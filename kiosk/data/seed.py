@@ -125,8 +125,6 @@ OFFICE = {
     "Sumatera Barat",
     "opening_hours_id": "Senin–Kamis 08.00–15.30 WIB, Jumat 08.00–16.00 WIB",
     "opening_hours_en": "Monday–Thursday 08:00–15:30, Friday 08:00–16:00 (WIB)",
-    "phone": "(0754) 20000",
-    "whatsapp": "+6281200000000",
     "areas": "\n".join(KECAMATAN_SIJUNJUNG),
     "distancing_notice_id": "Jaga jarak minimal 1 meter dari orang lain, pakai "
     "masker, dan antre di tempat yang ditandai di lantai.",
@@ -135,12 +133,21 @@ OFFICE = {
 }
 
 
+# Contact numbers earlier versions seeded as examples. Shown to residents as
+# the office's own, they would send calls and messages nowhere: a database
+# that still has them loses them (the admin enters the real ones).
+PLACEHOLDER_CONTACTS = {"phone": "(0754) 20000", "whatsapp": "+6281200000000"}
+
+
 def ensure_defaults():
     """Seed document types and office settings when the tables are empty."""
     try:
         _seed()
     except pw.IntegrityError:  # another app server seeded at the same moment
         pass
+    for field, placeholder in PLACEHOLDER_CONTACTS.items():
+        column = getattr(OfficeSettings, field)
+        OfficeSettings.update({column: ""}).where(column == placeholder).execute()
 
 
 def _seed():

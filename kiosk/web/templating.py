@@ -61,6 +61,14 @@ def public_url(endpoint, **values):
     return url_for(endpoint, _external=True, **values)
 
 
+def public_address_missing():
+    """True while neither KIOSK_PUBLIC_BASE_URL nor the office setting says
+    where residents reach the site: QR codes then carry this request's host."""
+    office = g.get("office")
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    return not configured and not (office and office.public_base_url)
+
+
 def qr_image_url(number):
     """The address of a request's QR image, naming what the code holds.
 
@@ -99,6 +107,7 @@ def init_app(app):
         language_url=language_url,
         public_url=public_url,
         qr_image_url=qr_image_url,
+        public_address_missing=public_address_missing,
         resent_answers=resent_answers,
         # Limits that hints state, from the code that enforces them.
         limits={

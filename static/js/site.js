@@ -32,9 +32,59 @@
     });
   }
 
+  // The phone's own share sheet, where it has one; the link stays on the page.
+  function enableShareButtons(root) {
+    if (!navigator.share) {
+      return;
+    }
+    (root || document).querySelectorAll("[data-share-url]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.share({ title: button.dataset.shareTitle, url: button.dataset.shareUrl })
+          .catch(function () { /* closed without sharing */ });
+      });
+    });
+  }
+
+  // Copy an address with one tap; the text stays selectable without script.
+  function enableCopyButtons(root) {
+    (root || document).querySelectorAll("[data-copy]").forEach(function (button) {
+      var source = document.getElementById(button.dataset.copy);
+      if (!source) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var copied = function () { announce(button.dataset.copied); };
+        // Older browsers, and pages not served over HTTPS: copy the selection.
+        var copySelection = function () {
+          selectText(source);
+          if (document.execCommand("copy")) {
+            copied();
+          }
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(source.textContent.trim()).then(copied, copySelection);
+          return;
+        }
+        copySelection();
+      });
+    });
+  }
+
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusFirstAutofocus();
     enablePrintButtons();
+    enableShareButtons();
+    enableCopyButtons();
     preventDoubleSubmit();
   });
 

@@ -7,6 +7,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.support.http import SiteClient
+
 
 def _choose(page, label):
     page.get_by_label(label, exact=True).check()
@@ -92,3 +94,35 @@ def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
     page.locator("#nik-error", has_text="The NIK must be exactly 16 digits.").wait_for()
     expect(page.locator("#nagari")).to_be_focused()
     assert page.get_by_label("NIK", exact=True).input_value() == "12345"
+
+
+def test_a_receipt_can_be_kept_printed_on_thermal_paper_and_its_link_copied(
+    live_server, new_page
+):
+    server = live_server()
+    with SiteClient(server.url) as site:
+        number = site.submit()
+    page = new_page(
+        viewport=(390, 844),
+        locale="en-GB",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    page.goto(f"{server.url}/t/{number}/receipt?lang=en")
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.locator("#site-announcer")).to_have_text("Link copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{server.url}/t/{number}"
+    saved = page.get_by_role("link", name="Save the receipt as a picture")
+    with page.expect_download() as download:
+        saved.click()
+    assert download.value.suggested_filename.endswith(".png")
+    # On thermal paper the headings are no larger than the text around them.
+    for paper in ("80", "58"):
+        page.goto(f"{server.url}/t/{number}/receipt?paper={paper}&lang=en")
+        page.emulate_media(media="print")
+        heading, text = page.evaluate(
+            """() => ['.receipt h2', '.receipt-office'].map(
+                (s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
+        )
+        assert heading <= text * 1.05, (paper, heading, text)
+        page.emulate_media(media="screen")

@@ -3,17 +3,19 @@
 from flask import (
     Blueprint,
     current_app,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from kiosk.data.db import db
 from kiosk.data.models import KioskDevice
 from kiosk.domain import qr, tracking, validation
 from kiosk.services import submissions
-from kiosk.web import caches, i18n
+from kiosk.web import caches, i18n, receipt_image
 from kiosk.web.dates import office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
@@ -135,6 +137,27 @@ def receipt(number):
         paper=paper,
         **lookup.public_view(record),
     )
+
+
+@bp.get("/t/<number>/receipt.png")
+@limit_lookups
+def receipt_picture(number):
+    """The receipt as a picture to keep on the phone."""
+    record = lookup.find(number, endpoint="public.receipt_picture")
+    locale = current_locale()
+    picture = receipt_image.render(
+        record,
+        document_name=record.document_name(locale),
+        office_name=g.office.localized("office_name", locale),
+        tracking_url=public_url("public.tracking_page", number=record.number),
+        home_url=public_url("public.home"),
+    )
+    # A file name: one word, lower case (tanda-terima in Indonesian).
+    kind = gettext("receipt")
+    name = f"{kind}-{record.display_number}.png"
+    response = current_app.response_class(picture, mimetype="image/png")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _qr_response(number, kind):

@@ -25,6 +25,7 @@ NOT_PAGES = {
     "/static/<path:filename>",
     "/t/<number>/qr.svg",
     "/t/<number>/qr.png",
+    "/t/<number>/receipt.png",
     "/healthz",
     "/api/v1/track/<number>",
     "/staff/admin/export.csv",
