@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -36,7 +37,8 @@ def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
     assert len(rows) == 2
     assert rows[1][0] == first.display_number
     assert rows[1][3] == "Siti Rahmawati"
-    assert rows[1][4] == "'" + first.nik  # all 16 digits, kept as text
+    # As the console shows it: 16 bare digits would lose their last in a spreadsheet.
+    assert rows[1][4] == " ".join(first.nik[i : i + 4] for i in range(0, 16, 4))
     assert rows[1][8] == "SMS"
     assert rows[1][9] == "Received"
     event = AdminEvent.get(AdminEvent.action == "queue.export")
@@ -72,8 +74,46 @@ def test_export_neutralises_cells_that_spreadsheets_would_run(app, admin):
     rows = read_csv(admin.get("/staff/admin/export.csv"))
     nagari = rows[1][7]
     assert nagari.startswith("'=")
-    phone = rows[1][5]
-    assert phone == "'+6281234567890"  # a leading + would be read as a formula
+    assert rows[1][5] == "0812-3456-7890"  # as residents write it: no mark needed
+
+
+def _as_a_spreadsheet_reads(cell):
+    """What a spreadsheet makes of a CSV cell: a formula, a number (15
+    significant digits at most), or text."""
+    if cell.startswith(("=", "+", "-", "@")):
+        return "formula"
+    if re.fullmatch(r"\d+(\.\d+)?", cell):
+        return float(cell)
+    return cell
+
+
+def test_numbers_read_back_whole_and_without_marks(app, admin):
+    stored = make_submission(nik="1303051203850417", phone="+6281234567890")
+    header, row = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
+    cells = dict(zip(header, row))
+    read = {name: _as_a_spreadsheet_reads(cell) for name, cell in cells.items()}
+    assert "formula" not in read.values()
+    assert read["NIK"] == "1303 0512 0385 0417"
+    assert read["NIK"].replace(" ", "") == stored.nik  # every digit, no apostrophe
+    assert read["Phone"] == "0812-3456-7890"
+    # The clerk can paste the exported NIK into the queue's search.
+    queue = admin.get("/staff", query_string={"q": cells["NIK"]})
+    assert stored.display_number in queue.get_data(as_text=True)
+
+
+def test_export_gives_the_date_of_each_step(app, admin):
+    done = make_submission(status="completed")
+    refused = make_submission(status="rejected")
+    waiting = make_submission()
+    rows = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
+    header = rows[0]
+    assert header[11:14] == ["Ready on", "Completed on", "Rejected on"]
+    by_number = {row[0]: row for row in rows[1:]}
+    # Local dates at the office (Asia/Jakarta is UTC+7).
+    local = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date().isoformat()
+    assert by_number[done.display_number][11:14] == [local, local, ""]
+    assert by_number[refused.display_number][11:14] == ["", "", local]
+    assert by_number[waiting.display_number][11:14] == ["", "", ""]
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,30 @@
-"""The queue as CSV, safe to open in a spreadsheet program."""
+"""The queue as CSV, safe to open in a spreadsheet program.
+
+Numbers stay readable without marks: a spreadsheet reads 16 bare digits as a
+number and drops the last one, so the NIK is written in groups of four, as the
+console shows it (the staff search takes it that way too); a phone number as
+residents write it (0812-3456-7890), which no spreadsheet reads as a number or
+a formula. Only free text that starts like a formula gets an apostrophe.
+"""
 
 import csv
 import datetime as dt
 import io
+from itertools import islice
 
 from flask_babel import gettext
 
+from kiosk.domain import validation, workflow
+from kiosk.services import audit
 from kiosk.web.dates import office_zone
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS, current_locale
 
 BOM = "\ufeff"  # spreadsheet programs read the file as UTF-8 only with it
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The dates of the steps after "received", one column each.
+STEPS = (workflow.READY, workflow.COMPLETED, workflow.REJECTED)
+BATCH = 200
 
 
 def safe_cell(value):
@@ -20,13 +33,6 @@ def safe_cell(value):
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
-
-
-def as_text(digits):
-    """A long number kept as text: spreadsheet programs read a bare 16-digit NIK
-    as a number, show it as 1.30301E+15 and lose its last digit (they keep 15).
-    The apostrophe is the same mark that neutralises formulas."""
-    return "'" + digits if digits else ""
 
 
 def _header():
@@ -42,31 +48,43 @@ def _header():
         gettext("Channel"),
         gettext("Status"),
         gettext("Expected ready by"),
+        gettext("Ready on"),
+        gettext("Completed on"),
+        gettext("Rejected on"),
         gettext("Recorded by"),
     ]
 
 
-def _row(submission, zone, locale):
-    received = submission.created_at.replace(tzinfo=dt.UTC).astimezone(zone)
+def _local(moment, zone, fmt):
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime(fmt)
+
+
+def _row(submission, reached, zone, locale):
     recorder = submission.recorded_by.username if submission.recorded_by_id else ""
+    steps = reached.get(submission.id, {})
     return [
         submission.display_number,
-        received.strftime("%Y-%m-%d %H:%M"),  # ISO: every spreadsheet reads it
+        # ISO: every spreadsheet reads it, in every locale.
+        _local(submission.created_at, zone, "%Y-%m-%d %H:%M"),
         submission.document_type.name(locale),
         submission.applicant_name,
-        as_text(submission.nik),
-        submission.phone or "",
+        validation.nik_display(submission.nik),
+        validation.phone_display(submission.phone or ""),
         submission.kecamatan,
         submission.nagari,
         str(CHANNEL_LABELS.get(submission.channel, submission.channel)),
         str(STATUS_LABELS.get(submission.status, submission.status)),
         submission.due_date.isoformat(),
+        *(_local(steps.get(status), zone, "%Y-%m-%d") for status in STEPS),
         recorder,
     ]
 
 
 def lines(submissions):
-    """Yield the CSV text piece by piece: BOM and header, then one line per request."""
+    """Yield the CSV text piece by piece: BOM and header, then the requests,
+    BATCH at a time with the dates of their steps read for each batch."""
     zone = office_zone()
     locale = current_locale()
     buffer = io.StringIO()
@@ -80,8 +98,10 @@ def lines(submissions):
 
     writer.writerow([safe_cell(cell) for cell in _header()])
     yield BOM + flush()
-    for count, submission in enumerate(submissions, start=1):
-        writer.writerow([safe_cell(cell) for cell in _row(submission, zone, locale)])
-        if count % 200 == 0:
-            yield flush()
-    yield flush()
+    rows = iter(submissions)
+    while batch := list(islice(rows, BATCH)):
+        reached = audit.first_reached([s.id for s in batch], STEPS)
+        for submission in batch:
+            cells = _row(submission, reached, zone, locale)
+            writer.writerow([safe_cell(cell) for cell in cells])
+        yield flush()
