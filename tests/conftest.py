@@ -8,8 +8,12 @@ PostgreSQL is an error, never a skip.
 
 from __future__ import annotations
 
+import collections
+import json
 import os
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
@@ -75,6 +79,10 @@ def pytest_configure(config):
     # variable when it first makes a temp folder, which is after this hook, and
     # xdist workers inherit the controller's folder. --basetemp still wins.
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", fast_temp_root())
+    from flask import request_finished
+
+    # Every app built in this process hands its answers to API_ANSWERS.
+    request_finished.connect(API_ANSWERS.received, weak=False)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -222,6 +230,215 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# -- every API answer against the OpenAPI document ---------------------------
+
+
+class ApiAnswers:
+    """Checks every answer under /api/ that an app in this process gives against
+    the OpenAPI document the app publishes (kiosk/web/openapi.py).
+
+    Flask's request_finished signal hands each answer over after every
+    after_request hook, so what is checked is what a client gets. A test that
+    received an answer the document does not allow fails (pytest_runtest_call
+    below); tests/test_openapi.py shows that the check runs and catches.
+    """
+
+    URI = "urn:kiosk:openapi"
+
+    def __init__(self):
+        self.counts = collections.Counter()  # (status, language) -> answers checked
+        self.problems = []  # found since the last test was told
+        self._document = None
+        self._registry = None  # the document, for jsonschema to follow its $refs
+        self._validators = {}
+
+    @property
+    def document(self):
+        """The document as served (JSON), registered under URI for $refs."""
+        if self._document is None:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT202012
+
+            from kiosk.web import openapi
+
+            self._document = json.loads(openapi.TEXT)
+            resource = DRAFT202012.create_resource(self._document)
+            self._registry = Registry().with_resource(self.URI, resource)
+        return self._document
+
+    def received(self, sender, response, **extra):
+        """request_finished: check an API answer, never breaking the request."""
+        from flask import request
+
+        from kiosk.web import i18n
+
+        if not i18n.is_api_request():
+            return
+        status = response.status_code
+        try:
+            body = response.get_data()
+            problems = self.check(
+                request.method, request.path, status, response.headers, body
+            )
+        except Exception as error:  # a bug here must not pass for the app's
+            problems = [f"could not be checked: {error!r}"]
+        self.counts[status, i18n.current_locale()] += 1
+        where = f"{request.method} {request.full_path.rstrip('?')} -> {status}"
+        self.problems += [f"{where}: {problem}" for problem in problems]
+
+    def raise_problems(self):
+        """Fail with the problems found since the last call, if any."""
+        problems, self.problems = self.problems, []
+        if problems:
+            raise AssertionError(
+                "API answers that kiosk/web/openapi.py does not allow:\n"
+                + "\n".join(problems[:20])
+            )
+
+    def check(self, method, path, status, headers, body):
+        """What the document finds wrong with one answer ([] when nothing).
+
+        `headers` is a mapping and `body` the bytes sent.
+        """
+        from werkzeug.datastructures import Headers
+
+        headers = Headers(headers)
+        operation = self._operation(method, path)
+        if operation is None:
+            # The document says any other address answers an Error of its status.
+            schema = {
+                "$ref": f"{self.URI}#/components/schemas/Error",
+                "properties": {"error": {"properties": {"status": {"const": status}}}},
+            }
+            problems = [] if status >= 400 else [f"status {status} for no operation"]
+            return problems + self._body_problems(schema, headers, body)
+        keys, answer = self._follow([*operation, "responses", str(status)])
+        if answer is None:
+            return [f"status {status} is not described"]
+        problems = []
+        for name in answer.get("headers", {}):
+            header_keys, header = self._follow([*keys, "headers", name])
+            value = headers.get(name)
+            if value is None:
+                problems += [f"no {name} header"] if header.get("required") else []
+                continue
+            if header["schema"].get("type") == "integer":
+                value = int(value) if re.fullmatch(r"-?[0-9]+", value) else value
+            problems += self._problems(self._schema([*header_keys, "schema"]), value)
+        content = answer.get("content", {})
+        mimetype = headers.get("Content-Type", "").split(";")[0].strip()
+        if mimetype not in content:
+            return problems + [f"Content-Type {mimetype!r} is not described"]
+        schema = self._schema([*keys, "content", mimetype, "schema"])
+        return problems + self._body_problems(schema, headers, body)
+
+    def _operation(self, method, path):
+        """The keys to the path's operation for `method`, or None."""
+        for template, item in self.document["paths"].items():
+            pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
+            if re.fullmatch(pattern, path):
+                # HEAD is GET without its body; another method gets the 405
+                # that the GET operation describes.
+                name = method.lower()
+                return ["paths", template, name if name in item else "get"]
+        return None
+
+    def _follow(self, keys):
+        """The keys to an object of the document and the object, through $refs."""
+        node = self.document
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+            if node is None:
+                return keys, None
+        if "$ref" in node:
+            target = node["$ref"].removeprefix("#/").split("/")
+            return self._follow(
+                [k.replace("~1", "/").replace("~0", "~") for k in target]
+            )
+        return keys, node
+
+    def _schema(self, keys):
+        pointer = "/".join(k.replace("~", "~0").replace("/", "~1") for k in keys)
+        return {"$ref": f"{self.URI}#/{quote(pointer, safe='/~')}"}
+
+    def _body_problems(self, schema, headers, body):
+        if not body:
+            return ["no body"]
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return ["the body is not JSON"]
+        return self._problems(schema, instance)
+
+    def _problems(self, schema, instance):
+        from jsonschema import Draft202012Validator
+
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            validator = self._validators[key] = Draft202012Validator(
+                schema,
+                registry=self._registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+        return [
+            f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message}"
+            for error in validator.iter_errors(instance)
+        ]
+
+
+API_ANSWERS = ApiAnswers()
+
+
+@pytest.fixture(scope="session")
+def api_answers():
+    """The checker of every API answer (see ApiAnswers)."""
+    return API_ANSWERS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Answers from the test and its fixtures' setup: a test that failed on its
+    # own is reported as such, and its answers at teardown.
+    result = yield
+    API_ANSWERS.raise_problems()
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        API_ANSWERS.raise_problems()
+
+
+def pytest_sessionfinish(session):
+    # An xdist worker sends its counts to the controller, which prints the total.
+    if hasattr(session.config, "workeroutput"):
+        counts = [[*key, n] for key, n in API_ANSWERS.counts.items()]
+        session.config.workeroutput["api_answers"] = counts
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for status, language, n in getattr(node, "workeroutput", {}).get("api_answers", []):
+        API_ANSWERS.counts[status, language] += n
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = API_ANSWERS.counts
+    if counts:
+        statuses = collections.Counter()
+        for (status, _), n in counts.items():
+            statuses[status] += n
+        each = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
+        terminalreporter.write_line(
+            f"API answers checked against the OpenAPI document: "
+            f"{sum(counts.values())} ({each})"
+        )
 
 
 # -- real server in a subprocess -------------------------------------------

@@ -17,6 +17,7 @@ NOT_PAGES = {
     "public.receipt_picture",
     "public.healthz",
     "api.track",
+    "api.openapi_document",
     "public.track",
 }
 

@@ -184,3 +184,31 @@ def test_staff_pages_have_no_accessibility_violations(console, new_page, lang):
     page.keyboard.press("Enter")
     page.locator("#scan-error").wait_for()
     assert_no_axe_violations(page)
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_queue_shows_its_list_first_on_an_office_screen(
+    console, new_page, lang, tmp_path
+):
+    """At 1366x768 a clerk sees at least eight requests without scrolling: the
+    search and counts are compact, the other filters fold away."""
+    server, _ = console
+    for index in range(20):
+        make_submission(applicant_name=f"Warga Nagari {chr(65 + index)}")
+    page = new_page(viewport=DESKTOP, locale="id-ID")
+    sign_in(page, server, lang=lang)
+    page.screenshot(path=str(tmp_path / f"queue-{lang}.png"))
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.queue-table tbody tr')]
+            .filter((row) => row.getBoundingClientRect().bottom <= innerHeight)
+            .length"""
+    )
+    assert rows >= 8, rows
+    folded = page.locator("details.filters-more")
+    assert folded.get_attribute("open") is None
+    # The other filters open with one click and stay open while one is in use.
+    folded.locator("summary").click()
+    page.select_option("#channel", "web")
+    page.wait_for_url(re.compile(r"channel=web"))
+    expect(page.locator("details.filters-more")).to_have_attribute("open", "")

@@ -1,8 +1,8 @@
 """JSON API for the phone app and messaging bots."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
-from kiosk.web import i18n
+from kiosk.web import i18n, openapi
 from kiosk.web.security import csrf, limit_lookups
 from kiosk.web.views import lookup
 
@@ -54,6 +54,17 @@ def _office(office):
         "opening_hours": office.localized("opening_hours", locale),
         "whatsapp": office.whatsapp or None,
     }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """This API described in OpenAPI 3.1 (kiosk/web/openapi.py)."""
+    response = current_app.response_class(openapi.TEXT, mimetype="application/json")
+    # The same for everyone until the next release, and no personal data:
+    # clients and proxies may keep it for an hour.
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.errorhandler(lookup.LookupFailed)

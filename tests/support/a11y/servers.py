@@ -28,6 +28,7 @@ NOT_PAGES = {
     "/t/<number>/receipt.png",
     "/healthz",
     "/api/v1/track/<number>",
+    "/api/v1/openapi.json",
     "/staff/admin/export.csv",
 }
 
