@@ -11,6 +11,7 @@ import random
 
 from kiosk.data.seed import KECAMATAN_SIJUNJUNG
 from kiosk.domain import tracking, workflow
+from kiosk.domain.search import name_words
 from kiosk.domain.working_days import due_date
 
 DAYS = 548  # 18 months
@@ -31,6 +32,9 @@ LAST_NAMES = (
     "Saputra Siregar Chaniago Piliang Koto Tanjung Sikumbang Caniago Melayu Jambak "
     "Guci Panyalai Syahputra Hidayat Pratama Wijaya Lubis Nasution Rahmadani Putra"
 ).split()
+# A long tail of rarer names, as an office sees: a word of two or three of
+# these syllables is added to a quarter of the names (thousands of words).
+SYLLABLES = ("ra di ma sya fi tri nur ha ya ni wan da ti la sa ri yu fa zi mi").split()
 NAGARI = ("Muaro", "Padang Sibusuk", "Silokek", "Sijunjung", "Kumanis", "Tanjung")
 NOTES = {
     workflow.NEEDS_INFO: (
@@ -107,6 +111,16 @@ def _created_times(rng, rows, now):
     return picked
 
 
+def _name(rng):
+    name = rng.choice(FIRST_NAMES)
+    if rng.random() < 0.25:
+        syllables = rng.choices(SYLLABLES, k=rng.choice((2, 3)))
+        name += " " + "".join(syllables).capitalize()
+    if rng.random() < 0.8:
+        name += " " + rng.choice(LAST_NAMES)
+    return name
+
+
 def _nik(rng, kecamatan_index):
     day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(0, 99)
     if rng.random() < 0.5:
@@ -125,22 +139,21 @@ def _number(rng, taken):
 
 
 def generate(rows, *, now, types, staff_ids, kiosk_ids, seed=20200301):
-    """Yield (submission row, [event rows]) in id order, ids starting at 1.
+    """Yield (submission row, [event rows], [name word rows]) in id order, ids
+    starting at 1.
 
     `types` maps code -> (id, service_days). Times are naive UTC, as stored.
     """
     rng = random.Random(f"{seed}-{rows}")
     type_codes = rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()), k=rows)
-    taken, residents, due_cache = set(), [], {}
+    taken, residents, due_cache, words = set(), [], {}, {}
     for index, (created, channel) in enumerate(_created_times(rng, rows, now)):
         type_id, service_days = types[type_codes[index]]
         kecamatan_index = rng.randrange(len(KECAMATAN_SIJUNJUNG))
         if residents and rng.random() < 0.35:  # the same person asks again
             name, nik, phone = rng.choice(residents)
         else:
-            name = rng.choice(FIRST_NAMES)
-            if rng.random() < 0.8:
-                name += " " + rng.choice(LAST_NAMES)
+            name = _name(rng)
             nik = _nik(rng, kecamatan_index)
             phone = f"+628{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}"
             phone = phone if rng.random() < 0.7 else None
@@ -177,7 +190,9 @@ def generate(rows, *, now, types, staff_ids, kiosk_ids, seed=20200301):
             internal = "Berkas diperiksa di loket." if rng.random() < 0.1 else ""
             events.append((index + 1, previous, step, note, internal, clerk, str(at)))
             previous = step
-        yield submission, events
+        if name not in words:
+            words[name] = name_words(name)
+        yield submission, events, [(index + 1, word) for word in words[name]]
 
 
 SUBMISSION_COLUMNS = (
@@ -185,6 +200,7 @@ SUBMISSION_COLUMNS = (
     "kecamatan", "nagari", "channel", "language", "note", "status", "created_at",
     "updated_at", "due_date", "recorded_by_id", "kiosk_id", "name_key", "version",
 )  # fmt: skip
+NAME_WORD_COLUMNS = ("submission_id", "word")
 EVENT_COLUMNS = (
     "submission_id", "from_status", "to_status", "public_note", "internal_note",
     "staff_id", "created_at",

@@ -9,7 +9,13 @@ import time
 import pytest
 
 from kiosk.data import backup
-from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.data.models import (
+    NameWord,
+    OfficeSettings,
+    StatusEvent,
+    Submission,
+    utcnow,
+)
 from kiosk.services import retention, submissions
 from tests.support.factories import make_submission
 from tests.support.http import SiteClient, Submitters
@@ -294,6 +300,8 @@ def test_purge_erases_personal_data_of_requests_finished_long_ago(
     for name in ("old_completed", "old_rejected"):
         purged = _get(requests_by_age[name])
         assert (purged.applicant_name, purged.name_key, purged.nik) == ("", "", "")
+        # The words of the name kept for staff search go with it.
+        assert not NameWord.select().where(NameWord.submission == purged.id).exists()
         assert purged.phone is None and purged.note == ""
         assert purged.form_token is None
         assert purged.purged_at is not None
@@ -302,6 +310,7 @@ def test_purge_erases_personal_data_of_requests_finished_long_ago(
     for name in ("recent_completed", "old_but_open", "new"):
         kept = _get(requests_by_age[name])
         assert kept.applicant_name and kept.nik and kept.purged_at is None
+        assert NameWord.select().where(NameWord.submission == kept.id).exists()
     events_after = {
         name: [
             (e.to_status, e.public_note, e.internal_note) for e in _get(n).timeline()
@@ -357,15 +366,28 @@ def test_purged_values_are_gone_from_the_database_files(
 ):
     live = _live_file(database_url)
     secret = PERSONAL["nik"].encode()
+    # The name is kept whole, lower-cased, and word by word for staff search.
+    name = PERSONAL["applicant_name"]
+    traces = [name, name.lower(), *name.lower().split()]
+    assert all(trace.encode() in _files(live) for trace in traces)
     assert runner.invoke(args=["purge"]).exit_code == 0
     for suffix in ("", "-wal"):
+        data = _files(live, (suffix,))
+        assert secret not in data, f"NIK still readable in {live + suffix}"
+        for trace in traces:
+            assert trace.encode() not in data, f"{trace} readable in {live + suffix}"
+
+
+def _files(live, suffixes=("", "-wal")):
+    """The bytes of the database file and its write-ahead log, as they are."""
+    data = b""
+    for suffix in suffixes:
         try:
             with open(live + suffix, "rb") as handle:
-                data = handle.read()
+                data += handle.read()
         except FileNotFoundError:
             continue
-        assert secret not in data, f"NIK still readable in {live + suffix}"
-        assert PERSONAL["applicant_name"].encode() not in data
+    return data
 
 
 def test_staff_pages_cope_with_purged_requests(app, runner, requests_by_age):

@@ -278,3 +278,52 @@ def test_no_whatsapp_link_on_a_request_without_a_phone(app, clerk):
     submission = make_submission(phone=None)
     page = clerk.get(f"/staff/s/{submission.number}").get_data(as_text=True)
     assert "wa.me" not in page
+
+
+def _notice(html):
+    """The "Possible duplicate" notice of a request's page ('' if none)."""
+    match = re.search(
+        r'<section class="notice duplicate-notice".*?</section>', html, re.S
+    )
+    return match.group(0) if match else ""
+
+
+def test_the_page_lists_other_open_requests_for_the_same_nik_and_document(app, clerk):
+    nik = "1303054507900001"
+    first = make_submission(nik=nik, channel="web")
+    second = make_submission(nik=nik, channel="whatsapp", status="needs_info")
+    make_submission("KTP", nik=nik)  # another document
+    done = make_submission(nik=nik, status="completed")
+    make_submission(nik="1303054507900002")  # someone else
+    notice = _notice(clerk.get(f"/staff/s/{first.number}").get_data(as_text=True))
+    assert "Possible duplicate" in notice
+    assert "Requests still open for the same document and NIK:" in notice
+    assert re.findall(r'href="/staff/s/(\w+)"', notice) == [second.number]
+    assert second.display_number in notice and "Action needed" in notice
+    assert second.created_at.strftime("%Y") in notice  # the day it came in
+    back = _notice(clerk.get(f"/staff/s/{second.number}").get_data(as_text=True))
+    assert re.findall(r'href="/staff/s/(\w+)"', back) == [first.number]
+    # Nothing on a finished request, nor on one without another open twin.
+    assert _notice(clerk.get(f"/staff/s/{done.number}").get_data(as_text=True)) == ""
+    lone = make_submission(nik="1303054507900003")
+    assert _notice(clerk.get(f"/staff/s/{lone.number}").get_data(as_text=True)) == ""
+
+
+def test_the_notice_goes_when_the_twin_is_rejected(app, clerk):
+    nik = "1303054507900001"
+    first = make_submission(nik=nik)
+    twin = make_submission(nik=nik, channel="sms")
+    assert _notice(clerk.get(f"/staff/s/{first.number}").get_data(as_text=True))
+    response = move(clerk, twin, "rejected", htmx=True, public_note="Permohonan ganda")
+    # The twin's own page, after the move, says nothing any more either.
+    assert _notice(response.get_data(as_text=True)) == ""
+    assert _notice(clerk.get(f"/staff/s/{first.number}").get_data(as_text=True)) == ""
+
+
+def test_a_purged_request_has_no_duplicate_notice(app, clerk):
+    first = make_submission(status="completed")
+    Submission.update(nik="", applicant_name="").where(
+        Submission.id == first.id
+    ).execute()
+    page = clerk.get(f"/staff/s/{first.number}").get_data(as_text=True)
+    assert _notice(page) == ""

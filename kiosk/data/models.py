@@ -5,7 +5,7 @@ import datetime as dt
 import peewee as pw
 
 from kiosk.data.db import db
-from kiosk.domain import tracking, workflow
+from kiosk.domain import tracking, validation, workflow
 
 CHANNELS = ("kiosk", "web", "counter", "whatsapp", "sms", "nagari", "app")
 STAFF_CHANNELS = ("counter", "whatsapp", "sms", "nagari")
@@ -106,7 +106,8 @@ class Submission(BaseModel):
     due_date = pw.DateField()
     recorded_by = pw.ForeignKeyField(StaffMember, null=True, backref="recorded")
     kiosk = pw.ForeignKeyField(KioskDevice, null=True, backref="submissions")
-    # Lower-cased name for prefix search by staff (validation.name_key).
+    # Lower-cased name (validation.name_key). Staff search by the name's
+    # words, kept in NameWord.
     name_key = pw.CharField(max_length=100, default="")
     # Counts status changes; a change posted from an older version is a conflict.
     version = pw.IntegerField(default=0)
@@ -122,7 +123,6 @@ class Submission(BaseModel):
             (("status", "created_at", "id"), False),
             (("document_type", "created_at", "id"), False),
             (("channel", "created_at", "id"), False),
-            (("name_key", "id"), False),
             (("status", "due_date"), False),
             # Staff queue: finished requests counted over a recent window, and
             # the day's "ready for collection" list in the order they became ready.
@@ -154,6 +154,49 @@ class Submission(BaseModel):
             .where(StatusEvent.submission == self)
             .order_by(StatusEvent.created_at, StatusEvent.id)
         )
+
+
+class WordField(pw.CharField):
+    """Text compared character code by character code on both databases.
+
+    SQLite always does; on PostgreSQL the column gets COLLATE "C", so that a
+    range from "ami" up to "amj" holds exactly the words starting with "ami"
+    under any database locale, and its index serves the range.
+    """
+
+    def ddl(self, ctx):
+        node = super().ddl(ctx)
+        if isinstance(db.obj, pw.PostgresqlDatabase):
+            node.nodes.append(pw.SQL('COLLATE "C"'))
+        return node
+
+
+class NameWord(BaseModel):
+    """One word of a request's applicant name (search.name_words), so staff
+    find a request by any word of the name.
+
+    Written in the same transaction as the request (submissions.create),
+    erased with the name (retention), and filled on start for requests stored
+    before the table existed (migrations).
+    """
+
+    submission = pw.ForeignKeyField(
+        Submission, backref="name_words", on_delete="CASCADE", index=False
+    )
+    word = WordField(max_length=validation.NAME_MAX)
+
+    class Meta:
+        # (submission, word): the words of one request, to test or erase them;
+        # (word, submission): the requests with words in a range, for a search.
+        primary_key = pw.CompositeKey("submission", "word")
+        indexes = ((("word", "submission"), False),)
+
+
+class MigrationMark(BaseModel):
+    """How far a migration that fills a table in batches has come."""
+
+    name = pw.CharField(max_length=40, primary_key=True)
+    value = pw.BigIntegerField(default=0)
 
 
 class StatusEvent(BaseModel):
@@ -246,3 +289,8 @@ ALL_MODELS = [
     OfficeSettings,
     AdminEvent,
 ]
+# Tables the app fills from the others when it starts (migrations.migrate): a
+# backup made before one of them existed is still whole, and a restore of it
+# gets the table back at the next start. (backup.check_backup asks only for
+# ALL_MODELS.)
+REBUILT_MODELS = [NameWord, MigrationMark]

@@ -1,6 +1,7 @@
 """Reading what a clerk typed into the queue's search box (pure, no Flask)."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from kiosk.domain import tracking, validation
@@ -27,7 +28,70 @@ class Search:
     kind: str | None = None
     value: str = ""
     error: str | None = None
-    name: str = ""  # lower-cased, as stored in name_key
+    # For a name: the typed words (search_words); each must begin a word of it.
+    words: tuple = ()
+
+
+def _in_word(character):
+    return character.isalpha() or unicodedata.category(character).startswith("M")
+
+
+def _folded(text):
+    """Lower case without accents: "José" and "jose", "İlham" and "ilham" match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+_NOT_ASCII_LETTERS = re.compile(r"[^a-z]+")
+
+
+def _parts(text):
+    """Runs of letters in `text`, folded, each cut to NAME_MAX."""
+    if text.isascii():  # most names: the same, quicker
+        parts = _NOT_ASCII_LETTERS.split(text.lower())
+        return [part[: validation.NAME_MAX] for part in parts if part]
+    parts, current = [], []
+    for character in _folded(text):
+        if _in_word(character):
+            current.append(character)
+        elif current:
+            parts.append("".join(current)[: validation.NAME_MAX])
+            current = []
+    if current:
+        parts.append("".join(current)[: validation.NAME_MAX])
+    return parts
+
+
+def name_words(name):
+    """The words a request can be found by (stored in the name_word table).
+
+    Lower case without accents, split at spaces and at the . ' - a name may
+    hold; a word written with those inside (Ma'ruf, Siti-Aminah) also counts
+    joined ("maruf", "sitiaminah"), since a clerk may type it either way. No
+    repeats.
+    """
+    words = []
+    for token in name.split():
+        parts = _parts(token)
+        if len(parts) > 1:
+            parts.append("".join(parts)[: validation.NAME_MAX])
+        words.extend(part for part in parts if part not in words)
+    return words
+
+
+def search_words(text):
+    """What a clerk typed as a name, as words the name's words must start with.
+
+    Every run of letters is one (so "aminah, siti" and "siti-am" work too).
+    A word that begins another typed word adds nothing and is left out:
+    "siti si" asks only for a word starting "siti". Longest first.
+    """
+    typed = sorted(set(_parts(text)), key=lambda word: (-len(word), word))
+    kept = []
+    for word in typed:
+        if not any(longer.startswith(word) for longer in kept):
+            kept.append(word)
+    return tuple(kept)
 
 
 def read_search(text):
@@ -50,10 +114,12 @@ def read_search(text):
     has_digit = any(c.isdigit() for c in text)
     if parsed.ok:
         # A nine-letter name can pass the check symbol by chance (1 in 31).
-        kind = SEARCH_NUMBER if has_digit else SEARCH_NUMBER_OR_NAME
-        return Search(kind, parsed.number, name=validation.name_key(text))
+        if has_digit:
+            return Search(SEARCH_NUMBER, parsed.number)
+        return Search(SEARCH_NUMBER_OR_NAME, parsed.number, words=search_words(text))
     if has_digit or "/" in text:
         return Search(error=parsed.error)
-    if len(text) < NAME_SEARCH_MIN:
+    words = search_words(text)
+    if len(text) < NAME_SEARCH_MIN or not words:
         return Search(error=SEARCH_TOO_SHORT)
-    return Search(SEARCH_NAME, name=validation.name_key(text))
+    return Search(SEARCH_NAME, words=words)

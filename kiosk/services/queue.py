@@ -3,16 +3,26 @@
 Pages are cut by keyset, never OFFSET: a page continues after the (created_at,
 id) of the last row shown, which the indexes (created_at, id), (status,
 created_at, id), (document_type, created_at, id) and (channel, created_at, id)
-serve directly, so the thousandth page costs what the first does.
+serve directly, so the thousandth page costs what the first does. A name is
+searched by the words of applicants' names (the name_word table, _name_match).
 """
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass, field, replace
+from functools import reduce
 
 import peewee as pw
 
-from kiosk.data.models import CHANNELS, DocumentType, StaffMember, Submission
+from kiosk.data.db import db
+from kiosk.data.models import (
+    CHANNELS,
+    DocumentType,
+    NameWord,
+    StaffMember,
+    Submission,
+)
 from kiosk.domain import workflow
 from kiosk.domain.search import (
     SEARCH_NAME,
@@ -148,21 +158,93 @@ def _conditions(filters, today, zone):
     elif search.kind == SEARCH_PHONE:
         conditions.append(Submission.phone == search.value)
     elif search.kind == SEARCH_NAME:
-        conditions.append(_name_prefix(search.name))
+        conditions.append(_name_match(search.words))
     elif search.kind == SEARCH_NUMBER_OR_NAME:
-        conditions.append(
-            (Submission.number == search.value) | _name_prefix(search.name)
-        )
+        conditions.append(_name_match(search.words, number=search.value))
     return conditions
 
 
-def _name_prefix(prefix):
-    # A range on the indexed name_key is a prefix match the index can serve
-    # (LIKE 'x%' cannot use it on SQLite, nor on PostgreSQL outside "C").
-    condition = Submission.name_key >= prefix
+# Up to this many requests found by a name search are read by their ids and
+# sorted; more, and the queue is walked in its own order (see _name_match).
+FEW_MATCHES = 3_000
+
+
+def _name_match(words, number=None):
+    """Requests whose name has, for each typed word, a word starting with it
+    (and the one with tracking `number`, for nine letters that may be one).
+
+    The typed words are counted through the (word, submission) index alone
+    and the rarest leads: its range on that index gives the candidates, and
+    the other words are checked through the (submission, word) key. Then:
+    - a typed word begins fewer than FEW_MATCHES stored words: the page reads
+      the requests it leads to by their ids and sorts those few;
+    - several common words: their requests are collected through the indexes
+      alone, and if there are fewer than FEW_MATCHES the page reads those
+      ids and sorts them;
+    - otherwise, with FEW_MATCHES or more matches: the page walks the queue
+      in its own order, through the same indexes as without a search,
+      checking each request through the (submission, word) key until the page
+      is full. That many matches make the walk short: about 17,000 rows for
+      the rarest at a million requests.
+    """
+    if not words:
+        return Submission.number == number
+    # Several words are told apart further: the rarest is the shortest lead.
+    limit = FEW_MATCHES if len(words) == 1 else 10 * FEW_MATCHES
+    counts = {word: _word_entries(word, limit) for word in words}
+    words = sorted(words, key=counts.get)  # stable: the longest of equals first
+    # The number joins the ids as one more (an OR beside a subquery would
+    # keep PostgreSQL from using either index).
+    numbered = Submission.select(Submission.id).where(Submission.number == number)
+    if counts[words[0]] < FEW_MATCHES:
+        found = _requests_with(words)
+        return Submission.id.in_(found | numbered if number else found)
+    if len(words) > 1:
+        found = _ids(_requests_with(words).limit(FEW_MATCHES))
+        if len(found) < FEW_MATCHES:
+            return Submission.id.in_(found + (_ids(numbered) if number else []))
+    walk = reduce(operator.and_, [_has_word(Submission.id, word) for word in words])
+    return walk | (Submission.number == number) if number else walk
+
+
+def _word_entries(prefix, limit):
+    """How many words start with `prefix`, counted up to `limit`."""
+    return _words_starting(prefix).limit(limit).count()
+
+
+def _words_starting(prefix):
+    return NameWord.select(NameWord.submission).where(_word_range(prefix))
+
+
+def _requests_with(words):
+    """Ids of requests with a word starting with each of `words`: the first
+    word's range, each of the others checked by key. (A request can appear
+    twice, with two words starting alike.)"""
+    rows = NameWord.alias()
+    checks = [_has_word(rows.submission, word) for word in words[1:]]
+    return rows.select(rows.submission).where(_word_range(words[0], rows), *checks)
+
+
+def _ids(query):
+    # Thousands of single numbers: read without making a row object of each.
+    return sorted({row[0] for row in db.execute_sql(*query.sql())})
+
+
+def _has_word(submission_id, prefix):
+    return pw.fn.EXISTS(
+        NameWord.select(NameWord.word).where(
+            (NameWord.submission == submission_id) & _word_range(prefix)
+        )
+    )
+
+
+def _word_range(prefix, table=NameWord):
+    # A range is a prefix match the index can serve (LIKE 'x%' cannot on
+    # SQLite; the column compares by character code on PostgreSQL too).
+    condition = table.word >= prefix
     upper = _above_every_name_starting(prefix)
     if upper:
-        condition &= Submission.name_key < upper
+        condition &= table.word < upper
     return condition
 
 
@@ -337,4 +419,29 @@ def overdue(today, limit=DAY_LIST_LIMIT):
         .where(Submission.status.in_(workflow.OPEN) & (Submission.due_date < today))
         .order_by(Submission.due_date, Submission.id)
         .limit(limit)
+    )
+
+
+def possible_duplicates(rows):
+    """Ids of the open requests among `rows` (a page of the queue) for which
+    another open request has the same NIK and document type: most likely the
+    same request made twice, whatever the channel.
+
+    One query for the whole page, through the nik index. Purged requests
+    (their NIK erased) are finished, and never counted.
+    """
+    open_rows = [r for r in rows if r.nik and r.status in workflow.OPEN]
+    if not open_rows:
+        return set()
+    twice = set(_open_twice({r.nik for r in open_rows}).tuples())
+    return {r.id for r in open_rows if (r.nik, r.document_type_id) in twice}
+
+
+def _open_twice(niks):
+    """(NIK, document type) of `niks` with two or more open requests."""
+    return (
+        Submission.select(Submission.nik, Submission.document_type)
+        .where(Submission.nik.in_(sorted(niks)) & Submission.status.in_(workflow.OPEN))
+        .group_by(Submission.nik, Submission.document_type)
+        .having(pw.fn.COUNT(Submission.id) > 1)
     )

@@ -5,7 +5,13 @@ import datetime as dt
 import peewee as pw
 
 from kiosk.data.db import db
-from kiosk.data.models import OfficeSettings, StatusEvent, Submission, utcnow
+from kiosk.data.models import (
+    NameWord,
+    OfficeSettings,
+    StatusEvent,
+    Submission,
+    utcnow,
+)
 from kiosk.domain import workflow
 
 # Requests purged per transaction: a short write lock each time, so the site
@@ -21,6 +27,7 @@ def retention_days():
 def purge_personal_data(now=None):
     """Blank name, NIK, phone and note of requests finished before the retention period.
 
+    The words of the name kept for staff search (NameWord) go with the name.
     The status history stays, so statistics and the public tracking page keep
     working. Returns how many requests were purged.
     """
@@ -67,6 +74,7 @@ def purge_personal_data(now=None):
                 .where(Submission.id.in_(ids))
                 .execute()
             )
+            NameWord.delete().where(NameWord.submission.in_(ids)).execute()
     if is_sqlite:
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk.data.db import write_transaction
-from kiosk.data.models import Submission, utcnow
-from kiosk.domain import tracking, validation, workflow, working_days
+from kiosk.data.models import NameWord, Submission, utcnow
+from kiosk.domain import search, tracking, validation, workflow, working_days
 from kiosk.services import audit, signals
 
 MAX_NUMBER_ATTEMPTS = 8
@@ -86,6 +86,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     kiosk=kiosk,
                     form_token=sent_key,
                 )
+                store_name_words(submission.id, submission.applicant_name)
                 audit.record_status_change(
                     submission,
                     None,
@@ -105,6 +106,16 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     raise NumberSpaceExhausted()
 
 
+def store_name_words(submission_id, name):
+    """The words staff can find the request by (inside the caller's transaction)."""
+    words = search.name_words(name)
+    if words:
+        NameWord.insert_many(
+            [(submission_id, word) for word in words],
+            fields=[NameWord.submission, NameWord.word],
+        ).execute()
+
+
 def open_requests_like(fields, form_token=None, limit=5):
     """Requests still open for the same NIK and document: a clerk recording one
     more is probably recording the same request twice. (The request this very
@@ -120,6 +131,25 @@ def open_requests_like(fields, form_token=None, limit=5):
             Submission.form_token.is_null() | (Submission.form_token != sent_key)
         )
     return list(query.order_by(Submission.created_at.desc()).limit(limit))
+
+
+def other_open_requests(submission, limit=10):
+    """The other requests still open for the same NIK and document as an
+    open `submission`, newest first: most likely the same request made twice.
+    None for a finished request, nor a purged one (its NIK is erased)."""
+    if not submission.nik or submission.status not in workflow.OPEN:
+        return []
+    return list(
+        Submission.select()
+        .where(
+            (Submission.nik == submission.nik)
+            & (Submission.document_type == submission.document_type_id)
+            & Submission.status.in_(workflow.OPEN)
+            & (Submission.id != submission.id)
+        )
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(limit)
+    )
 
 
 def move(submission, target, *, version, staff, public_note="", internal_note=""):

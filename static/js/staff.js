@@ -23,6 +23,27 @@
     }
   });
 
+  // "More filters" stays open across an update while the clerk works in it
+  // (a filter set back to "any" would otherwise fold away under the focus).
+  var filtersWereOpen = false;
+  var focusedId = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var more = document.querySelector("details.filters-more");
+    filtersWereOpen = Boolean(more && more.open);
+    focusedId = document.activeElement ? document.activeElement.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var more = document.querySelector("details.filters-more");
+    if (!filtersWereOpen || !more || more.open) {
+      return;
+    }
+    more.open = true;
+    var focused = focusedId && document.getElementById(focusedId);
+    if (focused && more.contains(focused)) {
+      focused.focus();
+    }
+  });
+
   // After an in-place update: announce what changed and put focus somewhere
   // useful, never on <body>.
   document.addEventListener("htmx:afterSwap", function () {

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.axe import assert_no_axe_violations
-from tests.support.factories import LONG_AGO, make_submission
+from tests.support.factories import LONG_AGO, make_submission, nik
 from tests.support.staff import PASSWORD, fast_passwords, make_staff  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -132,6 +132,7 @@ def test_filters_update_the_list_in_place_with_a_shareable_address(console, new_
     server, submission = console
     page = new_page(viewport=DESKTOP, locale="en-GB")
     sign_in(page, server, lang="en")
+    page.get_by_text("More filters").click()  # folded until one is in use
     page.locator("#channel").focus()
     page.select_option("#channel", "sms")
     page.wait_for_url(re.compile(r"channel=sms"))
@@ -140,6 +141,8 @@ def test_filters_update_the_list_in_place_with_a_shareable_address(console, new_
     page.select_option("#channel", "")
     page.wait_for_url(lambda url: "channel=" not in url)
     assert submission.display_number in page.locator("#queue").inner_text()
+    # Still open: the clerk was working in it, though no filter is in use now.
+    expect(page.locator("#channel")).to_be_focused()
 
     page.locator("#select-all").check()
     page.locator("input[name=target][value=verifying]").check()
@@ -195,7 +198,7 @@ def test_the_queue_shows_its_list_first_on_an_office_screen(
     search and counts are compact, the other filters fold away."""
     server, _ = console
     for index in range(20):
-        make_submission(applicant_name=f"Warga Nagari {chr(65 + index)}")
+        make_submission(applicant_name=f"Warga Nagari {chr(65 + index)}", nik=nik())
     page = new_page(viewport=DESKTOP, locale="id-ID")
     sign_in(page, server, lang=lang)
     page.screenshot(path=str(tmp_path / f"queue-{lang}.png"))

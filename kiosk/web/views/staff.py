@@ -40,6 +40,9 @@ bp.before_request(auth.require_staff)
 
 def _queue_context(args, bulk_form=None, outcomes=None):
     filters = queue.Filters.from_args(args)
+    # "More filters" (all but the search) is open while one of them is in use;
+    # staff.js keeps it open across an update while the clerk works in it.
+    more_filters_open = bool(filters.as_args(q="", status="") or filters.bad_dates)
     page = queue.page(
         filters,
         today=office_today(),
@@ -49,7 +52,9 @@ def _queue_context(args, bulk_form=None, outcomes=None):
     )
     return {
         "filters": filters,
+        "more_filters_open": more_filters_open,
         "page": page,
+        "duplicates": queue.possible_duplicates(page.rows),
         "counts": caches.queue_counts(),
         "finished_window": queue.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
@@ -166,6 +171,7 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
         next_statuses=workflow.next_statuses(submission.status),
         reason_required=workflow.REASON_REQUIRED,
         events=events,
+        duplicates=submissions.other_open_requests(submission),
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
         message=message,
         just_moved=just_moved,

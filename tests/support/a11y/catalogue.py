@@ -128,6 +128,7 @@ def _staff_scan_error(page, site, lang):
 
 def _staff_queue_filtered(page, site, lang):
     page.goto(site.url + with_lang("/staff", lang))
+    page.locator("details.filters-more > summary").click()
     page.select_option("#channel", "sms")
     page.wait_for_url(re.compile(r"channel=sms"))
 
