@@ -89,6 +89,20 @@ def test_reset_password_unlocks_and_replaces_the_password(app, runner):
     assert "No staff member" in unknown.output
 
 
+def _create_first_admin(cwd, env):
+    """`flask --app wsgi staff create first --admin` run as an operator would."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "create"]
+    return subprocess.run(
+        [*command, "first", "--admin", "--password-stdin"],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
 def test_the_real_command_line_creates_the_first_admin(
     make_app, database_url, tmp_path
 ):
@@ -99,16 +113,7 @@ def test_the_real_command_line_creates_the_first_admin(
         KIOSK_DATABASE_URL=database_url,
         KIOSK_SECRET_KEY="cli-test",
     )
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "create"]
-    done = subprocess.run(
-        [*command, "first", "--admin", "--password-stdin"],
-        input="a long enough secret\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-    )
+    done = _create_first_admin(cwd=REPO, env=env)
     assert done.returncode == 0, done.stderr
     assert "Created admin account 'first'." in done.stdout
     assert StaffMember.get(StaffMember.username == "first").role == "admin"
@@ -123,16 +128,7 @@ def test_a_command_run_without_the_servers_settings_says_so(tmp_path):
     env.update(KIOSK_SECRET_KEY="cli-test", PYTHONPATH=str(REPO))
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "create", "first"]
-        + ["--admin", "--password-stdin"],
-        input="a long enough secret\n",
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-        timeout=60,
-    )
+    done = _create_first_admin(cwd=elsewhere, env=env)
     assert done.returncode == 0, done.stderr
     database = elsewhere / "instance" / "kiosk.db"
     assert f"Database: SQLite file {database}" in done.stderr

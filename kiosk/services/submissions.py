@@ -120,11 +120,7 @@ def open_requests_like(fields, form_token=None, limit=5):
     """Requests still open for the same NIK and document: a clerk recording one
     more is probably recording the same request twice. (The request this very
     form stored, if it was sent before, is not one: sending it again is safe.)"""
-    query = Submission.select().where(
-        (Submission.nik == fields["nik"])
-        & (Submission.document_type == fields["document_type"])
-        & Submission.status.in_(workflow.OPEN)
-    )
+    query = _open_for(fields["nik"], fields["document_type"])
     if form_token:
         sent_key = sent_form_key(form_token, fields)
         query = query.where(
@@ -140,15 +136,19 @@ def other_open_requests(submission, limit=10):
     if not submission.nik or submission.status not in workflow.OPEN:
         return []
     return list(
-        Submission.select()
-        .where(
-            (Submission.nik == submission.nik)
-            & (Submission.document_type == submission.document_type_id)
-            & Submission.status.in_(workflow.OPEN)
-            & (Submission.id != submission.id)
-        )
+        _open_for(submission.nik, submission.document_type_id)
+        .where(Submission.id != submission.id)
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(limit)
+    )
+
+
+def _open_for(nik, document_type):
+    """Requests still open for this NIK and document (the nik index serves it)."""
+    return Submission.select().where(
+        (Submission.nik == nik)
+        & (Submission.document_type == document_type)
+        & Submission.status.in_(workflow.OPEN)
     )
 
 
