@@ -18,7 +18,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: venv translations compile run system-deps node-deps lint test fuzz bench bench-internals clean
+.PHONY: venv translations compile run system-deps node-deps lint test fuzz bench bench-internals audit clean
 
 venv: $(DEV_STAMP)
 
@@ -55,8 +55,10 @@ compile: $(RUNTIME_STAMP)
 	fi
 
 # The app creates its instance folder, database and secret key on first start.
+# kiosk/serve.py sets waitress's connection limits and refuses a HOST other
+# machines can reach until the site's host names are configured.
 run: $(RUNTIME_STAMP) compile
-	$(BIN)/waitress-serve --listen=$(HOST):$(PORT) wsgi:app
+	$(BIN)/python -m kiosk.serve --listen $(HOST):$(PORT)
 
 # Debian packages the tests need, each installed only if missing; apt-get update
 # only then too: a fresh machine has no package lists, and updating them on every
@@ -104,6 +106,19 @@ bench: system-deps venv compile
 # each timed against the library doing the same work in one process.
 bench-internals: venv compile
 	$(BIN)/python bench/reimplementations.py
+
+# Known vulnerabilities in every pinned Python package (runtime and tests), from
+# the PyPI advisory service, and in the Node test tools, from npm's. Both need
+# those services: without them it fails and says so (nothing is taken as clean).
+AUDIT_STAMP := $(VENV)/.audit-installed
+
+$(AUDIT_STAMP): requirements-audit.txt $(DEV_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT_STAMP) node-deps
+	$(BIN)/pip-audit --local --strict --progress-spinner off
+	npm audit --audit-level=low
 
 clean:
 	rm -rf $(VENV) node_modules translations/messages.pot test-artifacts

@@ -8,6 +8,7 @@ from kiosk.data import db, migrations
 from kiosk.web import (
     auth,
     caches,
+    hosts,
     i18n,
     kiosk_devices,
     security,
@@ -74,6 +75,7 @@ def create_app(test_config=None):
     app.before_request(db.connect)
     app.teardown_appcontext(db.close)
     app.before_request(load_office)
+    app.before_request(hosts.refuse_unknown_host)  # before any URL is built
     app.before_request(kiosk_devices.identify)
     app.after_request(kiosk_devices.remember)
     app.after_request(i18n.remember_choice)

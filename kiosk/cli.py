@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from kiosk.data import backup
 from kiosk.data.db import db, describe
 from kiosk.data.models import StaffMember
-from kiosk.services import accounts, administration, retention
+from kiosk.services import accounts, administration, retention, security_log
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -147,13 +147,17 @@ def restore_command(path, yes):
 @with_appcontext
 @names_its_database
 def purge_command():
-    """Erase personal data of requests finished longer ago than the retention period."""
+    """Erase personal data of requests finished longer ago than the retention
+    period, and security log events older than SECURITY_LOG_DAYS."""
+    log_days = current_app.config["SECURITY_LOG_DAYS"]
     with db.connection_context():
         purged = retention.purge_personal_data()
         days = retention.retention_days()
+        events = security_log.delete_older_than(log_days)
     click.echo(
         f"Personal data removed from {purged} requests finished over {days} days ago."
     )
+    click.echo(f"Security log: {events} events older than {log_days} days deleted.")
 
 
 def init_app(app):

@@ -20,6 +20,7 @@ DEFAULTS = {
     "TRUSTED_HOSTS": None,
     "LOOKUP_RATE_LIMIT": "60 per minute;600 per hour",
     "SUBMIT_RATE_LIMIT": "10 per minute;60 per hour",
+    "QR_RATE_LIMIT": "120 per minute;1000 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute",
     "LOGIN_USERNAME_RATE_LIMIT": "20 per hour",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -37,6 +38,8 @@ DEFAULTS = {
     # How long a rendered QR image is reused (the code for an address never
     # changes; this only bounds the memory of codes no longer asked for).
     "QR_CACHE_SECONDS": 24 * 3600.0,
+    # How long the security event log keeps an event (the purge deletes older ones).
+    "SECURITY_LOG_DAYS": 365,
     "PERMANENT_SESSION_LIFETIME": 30 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -273,8 +273,15 @@ def test_kiosk_list_counts_requests_per_kiosk_and_deactivation_works(app, admin)
     browser = english(app.test_client())
     browser.get(f"/kiosk?k={kiosk.token}")
     assert browser.get("/kiosk").status_code == 403  # its start address stops working
-    admin.post(f"/staff/admin/kiosks/{kiosk.id}/active", data={"active": "1"})
-    assert KioskDevice.get_by_id(kiosk.id).active
+    on = admin.post(f"/staff/admin/kiosks/{kiosk.id}/active", data={"active": "1"})
+    assert "with a new start address" in admin.get(on.headers["Location"]).text
+    renewed = KioskDevice.get_by_id(kiosk.id)
+    assert renewed.active and renewed.token != kiosk.token
+    # The old start address and the cookie it left stay dead; the new one works.
+    assert browser.get(f"/kiosk?k={kiosk.token}").status_code == 403
+    assert browser.get("/kiosk").status_code == 403
+    assert browser.get(f"/kiosk?k={renewed.token}").status_code == 303
+    assert browser.get("/kiosk").status_code == 200
     actions = [e.action for e in AdminEvent.select().order_by(AdminEvent.id)]
     assert actions == ["kiosk.create", "kiosk.deactivate", "kiosk.activate"]
 

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.data.models import KioskDevice, OfficeSettings, Submission
 from kiosk.domain import qr, tracking
+from kiosk.web import kiosk_devices
 from tests.support.factories import APPLICANT, form_data, make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 
@@ -121,10 +122,64 @@ def test_phone_qr_opens_the_public_form_attributed_to_this_kiosk(
             public_base_url="https://dukcapil.example.go.id"
         ).execute()
     page = kiosk_client.get("/kiosk?lang=en").text
-    expected = f"https://dukcapil.example.go.id/apply?via={device.id}"
+    with app.test_request_context():
+        reference = kiosk_devices.via_reference(device)
+    assert re.fullmatch(rf"{device.id}\.[\w-]{{12}}", reference)
+    expected = f"https://dukcapil.example.go.id/apply?via={reference}"
     title = "QR code that opens the application form on your phone"
     assert qr.svg(expected, title=title).decode() in page
     assert "Continue on your phone" in page
+
+
+def _sent_via(client, via):
+    client.post(f"/apply?via={via}", data=form_data(step="confirm"))
+    return Submission.select().order_by(Submission.id.desc()).get().kiosk_id
+
+
+def test_only_the_signed_phone_reference_credits_a_kiosk(app, client, device):
+    with app.test_request_context():
+        reference = kiosk_devices.via_reference(device)
+        other = KioskDevice.create(name="Upstairs", token="upstairs-token")
+        upstairs = kiosk_devices.via_reference(other)
+    assert _sent_via(client, reference) == device.id
+    # A kiosk's bare number, or a signature borrowed from another kiosk, is
+    # no reference: the request is the web's own.
+    assert _sent_via(client, str(device.id)) is None
+    assert _sent_via(client, f"{device.id}.{upstairs.split('.')[1]}") is None
+    # The form and its check page carry the reference on to the final step.
+    form = client.get(f"/apply?via={reference}")
+    assert f'name="via" value="{reference}"' in form.text
+    check = client.post(f"/apply?via={reference}", data=form_data(step="check"))
+    assert f'name="via" value="{reference}"' in check.text
+    # A kiosk switched off and on again has a new token: old codes are dead.
+    KioskDevice.update(token="renewed-token").where(
+        KioskDevice.id == device.id
+    ).execute()
+    assert _sent_via(client, reference) is None
+
+
+def test_a_token_in_any_address_but_the_start_screen_is_ignored(
+    app, client, device, number
+):
+    for url in ("/kiosk/status?k=lobby-token", f"/t/{number}?k=lobby-token"):
+        response = client.get(url)
+        assert "kiosk_token" not in response.headers.get("Set-Cookie", ""), url
+    assert client.get("/kiosk/apply?k=lobby-token").status_code == 403
+    assert client.get("/kiosk").status_code == 403
+
+
+def test_the_kiosk_cookie_lasts_a_year_and_is_renewed_on_the_start_screen(
+    client, device
+):
+    first = client.get("/kiosk?k=lobby-token")
+    cookie = first.headers["Set-Cookie"]
+    assert cookie.startswith("kiosk_token=lobby-token;")
+    assert "Max-Age=31536000" in cookie and "HttpOnly" in cookie
+    again = client.get("/kiosk?lang=id")  # by the cookie alone
+    assert again.status_code == 200
+    assert "Max-Age=31536000" in again.headers["Set-Cookie"]
+    # Other screens leave the cookie alone.
+    assert "Set-Cookie" not in client.get("/kiosk/status").headers
 
 
 def test_kiosk_pages_carry_the_office_idle_times(app, kiosk_client):

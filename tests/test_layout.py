@@ -128,6 +128,7 @@ def test_request_hooks_run_in_the_documented_order(make_app):
         "refuse_nul_bytes",
         "connect",
         "load_office",
+        "refuse_unknown_host",
         "identify",
         "refuse_nul_in_forms",
         "csrf_protect",

@@ -230,17 +230,23 @@ def test_postgres_points_to_pg_dump(runner, tmp_path, command):
 
 
 def _finish(submission, final, days_ago):
-    """Walk a request to `final`, then date its events `days_ago` days back."""
+    """Walk a request to `final`, then date its events `days_ago` days back.
+
+    The clerk's notes name the resident, as notes often do."""
+    name, nik = submission.applicant_name.split()[0], submission.nik
     path = {
         "completed": ["verifying", "processing", "ready", "completed"],
         "rejected": ["rejected"],
         "processing": ["verifying", "processing"],
     }[final]
     for target in path:
-        note = "Berkas tidak lengkap" if target == "rejected" else ""
+        note = {
+            "rejected": "Berkas tidak lengkap",
+            "verifying": f"Bu {name}, NIK {nik}: berkas diperiksa",
+        }.get(target, "")
         submission = submissions.move(
             submission, target, version=submission.version, staff=None,
-            public_note=note, internal_note="Ditelepon 0812 0000 1111",
+            public_note=note, internal_note=f"Sudah ditelepon: {submission.applicant_name}",
         )  # fmt: skip
     when = utcnow() - dt.timedelta(days=days_ago)
     StatusEvent.update(created_at=when).where(
@@ -317,7 +323,18 @@ def test_purge_erases_personal_data_of_requests_finished_long_ago(
         ]
         for name, n in requests_by_age.items()
     }
-    assert events_after == events_before
+    # The history stays; what a clerk wrote in it loses what identifies the
+    # resident: internal notes go, public notes keep their sense.
+    for name in ("old_completed", "old_rejected"):
+        statuses = [status for status, _, _ in events_before[name]]
+        assert [status for status, _, _ in events_after[name]] == statuses
+        assert {internal for _, _, internal in events_before[name]} > {""}
+        assert {internal for _, _, internal in events_after[name]} == {""}
+    assert events_before["old_completed"][1][1].startswith("Bu Rosmaini, NIK 1303")
+    assert events_after["old_completed"][1][1] == "Bu […], NIK […]: berkas diperiksa"
+    assert events_after["old_rejected"][1][1] == "Berkas tidak lengkap"
+    for name in ("recent_completed", "old_but_open", "new"):
+        assert events_after[name] == events_before[name]
 
 
 def test_a_purged_request_still_has_its_public_pages(client, runner, requests_by_age):
@@ -369,6 +386,8 @@ def test_purged_values_are_gone_from_the_database_files(
     # The name is kept whole, lower-cased, and word by word for staff search.
     name = PERSONAL["applicant_name"]
     traces = [name, name.lower(), *name.lower().split()]
+    # ... and in what the clerks wrote in the request's history.
+    traces.append(f"Sudah ditelepon: {name}")
     assert all(trace.encode() in _files(live) for trace in traces)
     assert runner.invoke(args=["purge"]).exit_code == 0
     for suffix in ("", "-wal"):

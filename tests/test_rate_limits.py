@@ -4,8 +4,10 @@ import subprocess
 import sys
 
 import pytest
+from flask import Flask
 
 from kiosk.data.models import KioskDevice
+from kiosk.web.security import rate_limit_key
 from tests.support.factories import form_data, make_submission
 from tests.support.http import SiteClient
 from tests.support.live import (
@@ -150,9 +152,16 @@ def test_registered_kiosks_are_never_limited(limited):
     kiosk.set_cookie("kiosk_token", "k" * 40)
     for _ in range(3):
         assert _lookups(kiosk, app.number) == [303, 200, 200, 200]
+    # The token counts only in the kiosk's start address, which sets the cookie.
+    elsewhere = app.test_client()
+    statuses = [
+        elsewhere.get(f"/t/{app.number}?k={'k' * 40}").status_code for _ in range(4)
+    ]
+    assert statuses[-1] == 429
     first_visit = app.test_client()
+    assert first_visit.get(f"/kiosk?k={'k' * 40}").status_code == 303
     for _ in range(5):
-        response = first_visit.get(f"/t/{app.number}?k={'k' * 40}")
+        response = first_visit.get(f"/t/{app.number}")
         assert response.status_code == 200
     switched_off = app.test_client()
     switched_off.set_cookie("kiosk_token", "o" * 40)
@@ -166,6 +175,9 @@ def test_the_office_network_can_be_exempted(limited):
     assert _lookups(client, app.number, environ_base=inside) == [303, 200, 200, 200]
     outside = _from("10.21.0.1")
     assert _lookups(client, app.number, environ_base=outside)[-1] == 429
+    # A server listening on IPv6 sees an IPv4 client as ::ffff:a.b.c.d.
+    mapped = _from("::ffff:192.168.1.9")
+    assert _lookups(client, app.number, environ_base=mapped) == [303, 200, 200, 200]
 
 
 def test_behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(limited):
@@ -199,6 +211,54 @@ def test_exempt_network_is_read_from_the_forwarded_address(limited):
     client = app.test_client()
     lan = {"headers": {"X-Forwarded-For": "10.20.0.9"}}
     assert _lookups(client, app.number, **lan) == [303, 200, 200, 200]
+
+
+# -- whom a limit counts -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address, key",
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:3:0:0:0:1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_a_limit_counts_ipv4_addresses_and_ipv6_networks(address, key):
+    with Flask(__name__).test_request_context(environ_base=_from(address)):
+        assert rate_limit_key() == key
+
+
+def _tracking_statuses(client, number, addresses):
+    return [
+        client.get(f"/t/{number}", environ_base=_from(address)).status_code
+        for address in addresses
+    ]
+
+
+def test_addresses_in_one_ipv6_64_share_one_budget(limited):
+    app = limited()
+    same_64 = [f"2001:db8:1:2::{i}" for i in range(1, 4)] + ["2001:db8:1:2:a::9"]
+    statuses = _tracking_statuses(app.test_client(), app.number, same_64)
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_each_ipv6_64_has_its_own_budget(limited):
+    app = limited()
+    client = app.test_client()
+    assert _tracking_statuses(client, app.number, ["2001:db8:1:2::1"] * 4)[-1] == 429
+    neighbours = ["2001:db8:1:3::1", "2001:db8:1:1::1", "2001:db8:2:2::1"]
+    assert _tracking_statuses(client, app.number, neighbours) == [200, 200, 200]
+
+
+def test_an_ipv4_mapped_address_shares_the_ipv4_budget(limited):
+    app = limited()
+    addresses = ["203.0.113.7", "::ffff:203.0.113.7"] * 2
+    statuses = _tracking_statuses(app.test_client(), app.number, addresses)
+    assert statuses == [200, 200, 200, 429]
 
 
 # -- sign-in ----------------------------------------------------------------

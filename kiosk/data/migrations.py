@@ -47,7 +47,9 @@ def migrate():
 
 
 def _schema():
-    db.create_tables(models.ALL_MODELS + models.REBUILT_MODELS, safe=True)
+    db.create_tables(
+        models.ALL_MODELS + models.REBUILT_MODELS + models.ADDED_MODELS, safe=True
+    )
     for name in DROPPED_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
     seed.ensure_defaults()

@@ -280,6 +280,69 @@ class AdminEvent(BaseModel):
         raise TypeError("admin events are append-only")
 
 
+class StaffSecondFactor(BaseModel):
+    """A staff member's authenticator app (TOTP, services/second_factor.py).
+
+    Asked for at sign-in only once `confirmed_at` is set: a code from the app
+    proved it was set up. `last_used_step` is the time step of the last code
+    accepted, so a code cannot be used twice.
+    """
+
+    staff = pw.ForeignKeyField(
+        StaffMember, unique=True, backref="second_factors", on_delete="CASCADE"
+    )
+    secret = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    confirmed_at = pw.DateTimeField(null=True)
+    last_used_step = pw.BigIntegerField(null=True)
+
+
+class SignInDelay(BaseModel):
+    """Failed sign-ins in a row with a username that names no active account,
+    counted like StaffMember.failed_logins/locked_until (services/sign_in_delays.py)
+    so that such a name is delayed exactly like a real one.
+
+    `key` is a keyed digest of the name: what was typed (perhaps a password in
+    the wrong box) is never stored. A row is deleted once its count would be
+    forgotten anyway.
+    """
+
+    key = pw.CharField(max_length=64, unique=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True, index=True)
+
+
+class SecurityEvent(BaseModel):
+    """One security-relevant event (services/security_log.py): a sign-in, a
+    refusal, a search by NIK or name, an opening of a resident's details.
+
+    Holds who, when, from where and what, never a NIK, phone or password:
+    `subject` is a tracking number or an account name, `details` a small JSON
+    object of labels. Append-only; rows older than the retention setting are
+    deleted by the purge.
+    """
+
+    kind = pw.CharField(max_length=32)
+    staff = pw.ForeignKeyField(
+        StaffMember,
+        null=True,
+        backref="security_events",
+        on_delete="SET NULL",
+        index=False,  # (staff, created_at) below serves it
+    )
+    address = pw.CharField(max_length=64, default="")
+    path = pw.CharField(max_length=200, default="")
+    subject = pw.CharField(max_length=120, default="")
+    details = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = (
+            (("kind", "created_at"), False),
+            (("staff", "created_at"), False),
+        )
+
+
 ALL_MODELS = [
     DocumentType,
     StaffMember,
@@ -294,3 +357,6 @@ ALL_MODELS = [
 # gets the table back at the next start. (backup.check_backup asks only for
 # ALL_MODELS.)
 REBUILT_MODELS = [NameWord, MigrationMark]
+# Tables added after the first release that start empty: a backup made before
+# one of them existed is still whole, and the next start creates it.
+ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay]

@@ -231,10 +231,14 @@ def register_kiosk(actor, name, paper_width):
 
 
 def set_kiosk_active(actor, kiosk, active):
-    """Switch a kiosk off (its start URL stops working) or back on."""
+    """Switch a kiosk off (its start URL stops working) or back on with a new
+    token: a start address, cookie or phone QR code from before stays dead."""
+    values = {"active": active}
+    if active:
+        values["token"] = secrets.token_urlsafe(24)
     with db.atomic():
         updated = (
-            KioskDevice.update(active=active)
+            KioskDevice.update(**values)
             .where((KioskDevice.id == kiosk.id) & (KioskDevice.active != active))
             .execute()
         )

@@ -12,7 +12,7 @@ from kiosk.data.models import (
     Submission,
     utcnow,
 )
-from kiosk.domain import workflow
+from kiosk.domain import redaction, workflow
 
 # Requests purged per transaction: a short write lock each time, so the site
 # keeps taking submissions while a large first purge runs.
@@ -29,7 +29,9 @@ def purge_personal_data(now=None):
 
     The words of the name kept for staff search (NameWord) go with the name.
     The status history stays, so statistics and the public tracking page keep
-    working. Returns how many requests were purged.
+    working, but its notes lose what may identify the resident: internal notes
+    go, public notes keep their sense without the name or any long number
+    (redaction.redact). Returns how many requests were purged.
     """
     now = now or utcnow()
     days = retention_days()
@@ -51,15 +53,17 @@ def purge_personal_data(now=None):
     while True:
         with db.atomic():
             # A fresh query each round: peewee caches a query's results.
-            ids = [
-                row.id
-                for row in Submission.select(Submission.id)
+            names = dict(
+                Submission.select(Submission.id, Submission.applicant_name)
                 .where(condition)
                 .order_by(Submission.id)
                 .limit(PURGE_BATCH)
-            ]
-            if not ids:
+                .tuples()
+            )
+            if not names:
                 break
+            ids = list(names)
+            _redact_notes(names)
             purged += (
                 Submission.update(
                     applicant_name="",
@@ -79,3 +83,23 @@ def purge_personal_data(now=None):
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return purged
+
+
+def _redact_notes(names):
+    """Clear the internal notes and redact the public notes of the status
+    events of these requests ({id: applicant name})."""
+    events = (
+        StatusEvent.select(
+            StatusEvent.id, StatusEvent.submission, StatusEvent.public_note
+        )
+        .where(
+            StatusEvent.submission.in_(list(names))
+            & ((StatusEvent.public_note != "") | (StatusEvent.internal_note != ""))
+        )
+        .tuples()
+    )
+    for event_id, submission_id, public_note in list(events):
+        StatusEvent.update(
+            public_note=redaction.redact(public_note, names[submission_id]),
+            internal_note="",
+        ).where(StatusEvent.id == event_id).execute()

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from kiosk.data.models import KioskDevice
 from kiosk.services import submissions
-from kiosk.web import caches, i18n
+from kiosk.web import caches, i18n, kiosk_devices
 from kiosk.web.forms.apply import FIELD_ORDER
 from kiosk.web.templating import public_url
 
@@ -94,7 +94,7 @@ def paper_width(device):
 
 def phone_url(device):
     """The public form, attributed to this kiosk, for the resident's own phone."""
-    return public_url("public.apply", via=device.id)
+    return public_url("public.apply", via=kiosk_devices.via_reference(device))
 
 
 def phone_qr(device, title):

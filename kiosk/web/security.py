@@ -33,6 +33,25 @@ def client_address():
     return request.remote_addr or "unknown"
 
 
+def rate_limit_key():
+    """Whom a rate limit counts: an IPv4 address, or an IPv6 client's /64.
+
+    An IPv6 phone or home line is given a whole /64 and may take any address in
+    it, so counting addresses would let it start afresh at will. An IPv4 address
+    written as IPv6 (::ffff:1.2.3.4) is that IPv4 address.
+    """
+    text = client_address()
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def is_rate_limit_exempt():
     """Registered kiosks and the office LAN are never rate-limited."""
     if g.get("kiosk_device") is not None:
@@ -44,10 +63,12 @@ def is_rate_limit_exempt():
         address = ipaddress.ip_address(client_address())
     except ValueError:
         return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # a dual-stack socket's view of IPv4
     return any(address in network for network in networks)
 
 
-limiter = Limiter(key_func=client_address, headers_enabled=True, default_limits=[])
+limiter = Limiter(key_func=rate_limit_key, headers_enabled=True, default_limits=[])
 limiter.request_filter(is_rate_limit_exempt)
 
 
@@ -59,9 +80,16 @@ def submit_limit():
     return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
+def qr_limit():
+    return current_app.config["QR_RATE_LIMIT"]
+
+
 # One budget for all the ways to look a number up, so spreading guesses over
 # /track, /t/… and the API gains nothing.
 limit_lookups = limiter.shared_limit(lookup_limit, scope="lookup")
+# QR images reveal nothing (any well-formed number has one) and are cached,
+# but each first rendering costs CPU: a generous budget of their own.
+limit_qr_images = limiter.shared_limit(qr_limit, scope="qr")
 
 
 def _stores_nothing():

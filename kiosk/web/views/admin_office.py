@@ -1,4 +1,5 @@
-"""Admin pages: office settings, kiosks, the audit trail and the CSV export."""
+"""Admin pages: office settings, kiosks, the audit trail, the security event
+log and the CSV export."""
 
 from flask import (
     Blueprint,
@@ -15,11 +16,11 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk.data.models import KioskDevice, OfficeSettings
+from kiosk.data.models import KioskDevice, OfficeSettings, StaffMember
 from kiosk.domain import validation
-from kiosk.services import administration, audit, queue
+from kiosk.services import administration, audit, queue, security_log
 from kiosk.services.edit_guard import EditConflict, fingerprint
-from kiosk.web import audit_labels, auth, csv_export
+from kiosk.web import audit_labels, auth, csv_export, security_labels
 from kiosk.web.dates import office_today, office_zone
 from kiosk.web.forms import INVALID_FORM, form_status
 from kiosk.web.forms.admin import KioskForm, OfficeForm
@@ -111,7 +112,11 @@ def kiosk_active(kiosk_id):
     active = request.form.get("active") == "1"
     kiosk = administration.set_kiosk_active(g.staff, kiosk, active)
     message = (
-        gettext("Kiosk %(name)s is on again.", name=kiosk.name)
+        gettext(
+            "Kiosk %(name)s is on again, with a new start address: open it in "
+            "the kiosk's browser (the old one no longer works).",
+            name=kiosk.name,
+        )
         if active
         else gettext("Kiosk %(name)s is switched off.", name=kiosk.name)
     )
@@ -132,6 +137,32 @@ def audit_trail():
         next_before=next_before,
         audit_details=audit_labels.details,
         audit_action_label=audit_labels.action_label,
+    )
+
+
+@bp.get("/security")
+def security_events():
+    """Sign-ins, refusals, searches for residents and openings of their
+    details: who, from where and when, newest first, by kind or person."""
+    kind = request.args.get("kind", "")
+    kind = kind if kind in security_log.KINDS else ""
+    staff_id = validation.plain_int(request.args.get("staff"))
+    events, next_before = security_log.page(
+        kind=kind or None,
+        staff_id=staff_id,
+        before_id=validation.plain_int(request.args.get("before"), max_digits=18),
+    )
+    return render_template(
+        "staff/admin/security.html",
+        events=events,
+        next_before=next_before,
+        kind=kind,
+        staff_id=staff_id,
+        kinds=security_labels.kind_choices(),
+        members=StaffMember.select().order_by(StaffMember.display_name),
+        kind_label=security_labels.kind_label,
+        event_details=security_labels.details,
+        days=current_app.config["SECURITY_LOG_DAYS"],
     )
 
 

@@ -15,7 +15,8 @@ from werkzeug.exceptions import (
 )
 
 from kiosk.domain import qr
-from kiosk.web import caches
+from kiosk.services import security_log
+from kiosk.web import caches, security_events
 from kiosk.web.i18n import is_api_request
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.security import limiter
@@ -46,6 +47,10 @@ MESSAGES = {
 CSRF_MESSAGE = _l(
     "The form had expired or was sent from another page. Go back, reload the "
     "page and send it again."
+)
+UNKNOWN_HOST_MESSAGE = _l(
+    "This site does not answer to the address that was asked for. Open it from "
+    "the office's own address."
 )
 
 # The API's error codes are words, like its lookup errors ("typo", "not_found").
@@ -124,13 +129,20 @@ def handle_http_error(error):
     if isinstance(error, (SecurityError, BadHost)):
         # A Host outside TRUSTED_HOSTS, or one that is no host name at all:
         # Flask builds no URLs for this request, so no page with links.
-        page = render_template("errors/unknown_host.html", title=TITLES[400])
+        if is_api_request():
+            return _render(400, UNKNOWN_HOST_MESSAGE)
+        page = render_template(
+            "errors/unknown_host.html", title=TITLES[400], message=UNKNOWN_HOST_MESSAGE
+        )
         return page, 400
+    if error.code == 403:
+        security_events.log(security_log.FORBIDDEN)
     kept = [(k, v) for k, v in error.get_headers() if k in KEPT_HEADERS]
     return _render(error.code, headers=kept)
 
 
 def handle_csrf_error(error):
+    security_events.log(security_log.CSRF_REFUSED)
     return _render(400, CSRF_MESSAGE)
 
 

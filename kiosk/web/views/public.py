@@ -12,15 +12,14 @@ from flask import (
 from flask_babel import gettext
 
 from kiosk.data.db import db
-from kiosk.data.models import KioskDevice
-from kiosk.domain import qr, tracking, validation
+from kiosk.domain import qr, tracking
 from kiosk.services import submissions
-from kiosk.web import caches, i18n, receipt_image
+from kiosk.web import caches, i18n, kiosk_devices, receipt_image
 from kiosk.web.dates import office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import current_locale
-from kiosk.web.security import limit_lookups, limit_submissions
+from kiosk.web.security import limit_lookups, limit_qr_images, limit_submissions
 from kiosk.web.templating import public_url
 from kiosk.web.views import htmx, lookup
 
@@ -35,10 +34,7 @@ def home():
 
 def _referring_kiosk():
     """The kiosk whose 'continue on your phone' QR opened this form, if any."""
-    via = validation.plain_int(request.values.get("via"))
-    if via is None:
-        return None
-    return KioskDevice.get_or_none((KioskDevice.id == via) & KioskDevice.active)
+    return kiosk_devices.kiosk_from_reference(request.values.get("via"))
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -67,7 +63,7 @@ def apply():
         return _form_page(form, via_kiosk, status=INVALID_FORM)
     if step != "confirm":
         return render_template(
-            "public/apply_check.html", form=form, via_kiosk=via_kiosk
+            "public/apply_check.html", form=form, via=_reference(via_kiosk)
         )
     submission = submissions.create(
         form.cleaned(),
@@ -79,10 +75,15 @@ def apply():
     return redirect(url_for("public.receipt", number=submission.number, new=1), 303)
 
 
+def _reference(kiosk):
+    """The signed kiosk reference the form carries on to its next step."""
+    return kiosk_devices.via_reference(kiosk) if kiosk else None
+
+
 def _form_page(form, via_kiosk, status=200):
     form.ensure_token()
     return (
-        render_template("public/apply.html", form=form, via_kiosk=via_kiosk),
+        render_template("public/apply.html", form=form, via=_reference(via_kiosk)),
         status,
     )
 
@@ -175,12 +176,14 @@ def _qr_response(number, kind):
 
 
 @bp.get("/t/<number>/qr.svg")
+@limit_qr_images
 def qr_svg(number):
     """QR code of the absolute tracking URL, as SVG (never changes)."""
     return _qr_response(lookup.well_formed_or_404(number), "svg")
 
 
 @bp.get("/t/<number>/qr.png")
+@limit_qr_images
 def qr_png(number):
     """QR code of the absolute tracking URL, as PNG (never changes)."""
     return _qr_response(lookup.well_formed_or_404(number), "png")

@@ -19,8 +19,8 @@ from werkzeug.datastructures import MultiDict
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
-from kiosk.services import queue, submissions
-from kiosk.web import auth, caches, whatsapp_links
+from kiosk.services import queue, security_log, submissions
+from kiosk.web import auth, caches, security_events, whatsapp_links
 from kiosk.web.dates import office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import BulkForm, MoveForm
@@ -79,6 +79,7 @@ def queue_page():
     # Results wait for the whole page they were sent to, not another tab's update.
     outcomes = None if wants_fragment() else _kept_bulk_outcomes()
     context = _queue_context(request.args, outcomes=outcomes)
+    security_events.log_resident_search(context["filters"].search)
     cursor = {k: request.args[k] for k in ("after", "before") if request.args.get(k)}
     canonical = url_for("staff.queue_page", **context["filters"].as_args(), **cursor)
     return fragment_or_page(
@@ -184,6 +185,7 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
 def detail(number):
     """One request: applicant, timeline, notes and its allowed next statuses."""
     submission = lookup.find(number, Submission.by_number, request.endpoint)
+    security_events.log(security_log.DETAILS_OPENED, subject=submission.number)
     form = MoveForm(formdata=None, version=str(submission.version))
     # Arriving from a status change (without JavaScript): offer to tell the resident.
     return _detail(submission, form, just_moved=request.args.get("moved") == "1")

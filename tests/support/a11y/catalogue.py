@@ -380,6 +380,10 @@ def catalogue():
         "/staff/admin/audit": [
             State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),
         ],
+        "/staff/admin/security": [
+            State("admin: security log", staff,
+                  _goto(lambda s: "/staff/admin/security")),
+        ],
     }  # fmt: skip
 
 

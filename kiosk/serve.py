@@ -1,0 +1,179 @@
+"""Start the site under waitress with limits that hold against slow clients.
+
+    .venv/bin/python -m kiosk.serve --listen 127.0.0.1:8080 [--threads 8]
+        [--trusted-proxy 127.0.0.1 --trusted-proxy-headers "x-forwarded-for ..."]
+
+waitress's own defaults let about a hundred connections that never finish their
+request lock everyone else out; this module sets every limit explicitly, and
+refuses to listen beyond this machine without the site's public host names.
+"""
+
+import argparse
+import ipaddress
+import resource
+import sys
+
+import peewee
+import waitress
+
+from kiosk import create_app
+from kiosk.data.db import db
+from kiosk.data.models import OfficeSettings
+
+# Open connections served at once. A slow or idle client holds a socket, not a
+# thread (waitress reads requests in one event loop and hands a thread only a
+# complete request), so a thousand cost little memory.
+CONNECTION_LIMIT = 1000
+# A connection that sends nothing for this long, while no request of it is being
+# answered, is closed: a client stalling on its request line or headers loses
+# its place within about this time.
+CHANNEL_TIMEOUT = 30
+# Connections the kernel holds while all of the above are in use (the kernel
+# caps it at net.core.somaxconn).
+BACKLOG = 1024
+THREADS = 8
+# All request headers together. Browsers send a few kilobytes to this site;
+# nginx's own default allows at most 4 x 8 KB.
+MAX_REQUEST_HEADER_SIZE = 32 * 1024
+# The app refuses a body over MAX_CONTENT_LENGTH with its translated 413 page;
+# waitress stops reading one a little larger, so that no connection makes it
+# buffer more than that.
+BODY_MARGIN = 64 * 1024
+# File descriptors beyond the connections: database, logs, listening sockets.
+SPARE_FILES = 256
+# Each connection: its socket and, for a large body or answer, a temporary
+# file each way.
+FILES_PER_CONNECTION = 3
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+REFUSAL = """\
+kiosk.serve: refusing to listen on {where}, which other machines can reach, while
+the site's public address is unknown: a forged Host header could then put another
+site's address into QR codes, receipts and links.
+Set the office's host names or public address, in the environment or in
+instance/config.py, for example:
+
+    KIOSK_TRUSTED_HOSTS=dukcapil.sijunjungkab.go.id
+    KIOSK_PUBLIC_BASE_URL=https://dukcapil.sijunjungkab.go.id
+
+(or "Public address of the site" in the staff console's office settings), or
+listen on 127.0.0.1 behind a reverse proxy.
+"""
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m kiosk.serve", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--listen",
+        action="append",
+        metavar="HOST:PORT",
+        help="address to listen on, may be repeated (default 127.0.0.1:8080)",
+    )
+    parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument("--connection-limit", type=int, default=CONNECTION_LIMIT)
+    parser.add_argument(
+        "--channel-timeout",
+        type=int,
+        default=CHANNEL_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection that sends nothing for this long",
+    )
+    parser.add_argument("--trusted-proxy", metavar="ADDRESS")
+    parser.add_argument("--trusted-proxy-count", type=int)
+    parser.add_argument(
+        "--trusted-proxy-headers", metavar="NAMES", help='e.g. "x-forwarded-for"'
+    )
+    arguments = parser.parse_args(argv)
+    arguments.listen = arguments.listen or ["127.0.0.1:8080"]
+    for address in arguments.listen:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            parser.error(f"--listen {address!r}: expected HOST:PORT")
+    if arguments.trusted_proxy is None and (
+        arguments.trusted_proxy_count or arguments.trusted_proxy_headers
+    ):
+        parser.error(
+            "--trusted-proxy-count and --trusted-proxy-headers need --trusted-proxy"
+        )
+    return arguments
+
+
+def is_loopback(address):
+    """Whether HOST:PORT can be reached from this machine only."""
+    host = address.rpartition(":")[0].strip("[]")
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # "*" or a host name: not known to be this machine only
+
+
+def knows_its_public_address(app):
+    """Whether trusted host names or a public base URL are configured."""
+    if app.config.get("TRUSTED_HOSTS") or app.config.get("PUBLIC_BASE_URL"):
+        return True
+    with app.app_context(), db.connection_context():
+        try:
+            return bool(OfficeSettings.saved().public_base_url.strip())
+        except peewee.DoesNotExist:
+            return False
+
+
+def allow_open_files(connections):
+    """Raise the soft open-file limit for this many connections, as far as the
+    hard limit allows; return how many connections fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections * FILES_PER_CONNECTION + SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    if soft == resource.RLIM_INFINITY or soft >= connections + SPARE_FILES:
+        return connections
+    # accept() failing for want of a descriptor would spin the event loop.
+    fitting = max(soft - SPARE_FILES, 1)
+    print(
+        f"kiosk.serve: the open-file limit ({hard}) allows {fitting} connections, "
+        f"not {connections}; raise it (systemd: LimitNOFILE={wanted}).",
+        file=sys.stderr,
+    )
+    return fitting
+
+
+def main(argv=None):
+    arguments = parse_arguments(argv)
+    app = create_app()
+    public = [a for a in arguments.listen if not is_loopback(a)]
+    if public and not knows_its_public_address(app):
+        sys.stderr.write(REFUSAL.format(where=", ".join(public)))
+        return 2
+    trusted = {
+        name: value
+        for name in ("trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers")
+        if (value := getattr(arguments, name)) is not None
+    }
+    waitress.serve(
+        app,
+        listen=" ".join(arguments.listen),
+        threads=arguments.threads,
+        connection_limit=allow_open_files(arguments.connection_limit),
+        channel_timeout=arguments.channel_timeout,
+        # How often idle connections are looked for: they are closed between
+        # channel_timeout and channel_timeout plus this.
+        cleanup_interval=max(1, arguments.channel_timeout // 6),
+        backlog=BACKLOG,
+        # select() fails on descriptors above 1024; poll() has no such ceiling.
+        asyncore_use_poll=True,
+        max_request_header_size=MAX_REQUEST_HEADER_SIZE,
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + BODY_MARGIN,
+        # No Server header naming the software and its version.
+        ident="",
+        **trusted,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
