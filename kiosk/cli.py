@@ -11,6 +11,7 @@ from kiosk.data import backup
 from kiosk.data.db import db, describe
 from kiosk.data.models import StaffMember
 from kiosk.services import accounts, administration, retention, security_log
+from kiosk.web import sign_in
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -40,6 +41,10 @@ def names_its_database(command):
 ACCOUNT_MESSAGES = {
     "password_too_short": "Password refused: use at least "
     f"{accounts.MIN_PASSWORD_LENGTH} characters.",
+    "password_has_name": "Password refused: it contains the username or the "
+    "name of the account.",
+    "password_too_common": "Password refused: it is too common or too easy to "
+    "guess. Use a longer one, for example a few words that do not belong together.",
     "username_invalid": "Username refused: use 2-64 lower-case letters, digits, "
     "dots, hyphens or underscores, starting with a letter or digit.",
     "username_taken": "Username refused: a staff member with that username exists.",
@@ -79,7 +84,7 @@ def create_staff_command(username, admin, display_name, password_stdin):
 )
 @names_its_database
 def reset_password_command(username, password_stdin):
-    """Set a new password, lift any lock-out and end the account's sessions."""
+    """Set a new password, forget failed sign-ins and end the account's sessions."""
     member = StaffMember.get_or_none(
         StaffMember.username == (username or "").strip().lower()
     )
@@ -87,9 +92,11 @@ def reset_password_command(username, password_stdin):
         raise click.ClickException(f"No staff member has the username '{username}'.")
     password = _read_password(password_stdin)
     try:
+        accounts.check_password_rules(password, accounts.names_of(member))
         administration.reset_password(None, member, password)
     except accounts.AccountError as error:
         raise click.ClickException(ACCOUNT_MESSAGES[error.code]) from None
+    sign_in.clear_failures(member)
     click.echo(f"New password set for '{member.username}'.")
 
 

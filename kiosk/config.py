@@ -22,7 +22,6 @@ DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "10 per minute;60 per hour",
     "QR_RATE_LIMIT": "120 per minute;1000 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute",
-    "LOGIN_USERNAME_RATE_LIMIT": "20 per hour",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # How long each process reuses the office settings and the document types
     # before reading them again (changes made through it show at once).
@@ -41,6 +40,9 @@ DEFAULTS = {
     # How long the security event log keeps an event (the purge deletes older ones).
     "SECURITY_LOG_DAYS": 365,
     "PERMANENT_SESSION_LIFETIME": 30 * 60,
+    # A staff session ends this long after signing in, however busy (the line
+    # above ends one left unused).
+    "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
@@ -59,6 +61,7 @@ ENVIRONMENT = {
     "RATELIMIT_EXEMPT_NETWORKS": str,
     "TRUSTED_PROXIES": int,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()] or None,
+    "SESSION_ABSOLUTE_SECONDS": int,
 }
 
 

@@ -1,12 +1,19 @@
-"""Admin: staff accounts (create, role, deactivate, reset password, unlock)."""
+"""Admin: staff accounts (create, role, deactivate, reset password, unlock,
+remove a second factor)."""
 
 import datetime as dt
 import json
 
 import pytest
 
-from kiosk.data.models import AdminEvent, StaffMember
-from kiosk.services import accounts
+from kiosk.data.models import (
+    AdminEvent,
+    SecurityEvent,
+    SignInDelay,
+    StaffMember,
+    StaffSecondFactor,
+)
+from kiosk.services import accounts, second_factor, security_log
 from tests.support.staff import (  # noqa: F401
     PASSWORD,
     english,
@@ -67,9 +74,25 @@ def test_admin_creates_an_account_that_can_sign_in(app, admin):
     ("values", "message"),
     [
         (
-            {"password": "short", "password_again": "short"},
-            "Use at least 10 characters.",
+            {"password": "eleven char", "password_again": "eleven char"},
+            "Use at least 12 characters.",
         ),
+        (
+            {"password": "password1234", "password_again": "password1234"},
+            "This password is too common or too easy to guess.",
+        ),
+        (
+            {"password": "Rina's own pass 24", "password_again": "Rina's own pass 24"},
+            "Do not use the username or the name of the account in the password.",
+        ),
+        (
+            {
+                "display_name": "Siti Rahma",
+                "password": "ok sitirahma 88",
+                "password_again": "ok sitirahma 88",
+            },
+            "Do not use the username or the name of the account in the password.",
+        ),  # fmt: skip
         ({"password_again": "something else"}, "The two passwords differ."),
         ({"username": "boss"}, "There is already an account with this username."),
         ({"username": "no spaces"}, "Use 2 to 64 lower-case letters"),
@@ -167,32 +190,88 @@ def test_reset_password_replaces_it_unlocks_and_ends_sessions(app, admin):
     assert sign_in(rina, "rina", PASSWORD).status_code == 422
     assert sign_in(rina, "rina", "a new secret!").status_code == 303
     assert len(events("staff.password_reset")) == 1
+    [logged] = SecurityEvent.select().where(
+        SecurityEvent.kind == security_log.PASSWORD_CHANGED
+    )
+    assert (logged.staff.username, logged.subject) == ("boss", "rina")
+    assert json.loads(logged.details) == {"by": "admin"}
 
 
-def test_short_reset_password_is_refused(app, admin):
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "Use at least 12 characters."),
+        ("qwertyuiop123", "This password is too common or too easy to guess."),
+        ("RINA-2024-secret", "Do not use the username or the name of the account"),
+    ],
+)
+def test_a_weak_reset_password_is_refused(app, admin, password, message):
     make_staff("rina")
     response = admin.post(
         f"/staff/admin/staff/{member('rina').id}/password",
-        data={"password": "short", "password_again": "short"},
+        data={"password": password, "password_again": password},
     )
     assert response.status_code == 422
-    assert "Use at least 10 characters." in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
     assert accounts.password_matches(member("rina"), PASSWORD)
 
 
-def test_unlock_lifts_a_lock_out(app, admin):
+def test_unlock_lifts_the_wait_and_forgets_every_failure(app, admin):
     make_staff("rina")
-    StaffMember.update(failed_logins=5, locked_until=dt.datetime(2099, 1, 1)).where(
+    rina = english(app.test_client())
+    # Failures counted under the name while the account was switched off ...
+    StaffMember.update(active=False).where(StaffMember.username == "rina").execute()
+    for _ in range(6):
+        sign_in(rina, "rina", "wrong guess")
+    assert SignInDelay.select().count() == 1
+    StaffMember.update(active=True).where(StaffMember.username == "rina").execute()
+    # ... and on the account itself.
+    for _ in range(7):
+        sign_in(rina, "rina", "wrong guess")
+        StaffMember.update(locked_until=dt.datetime(2000, 1, 1)).execute()
+    StaffMember.update(locked_until=dt.datetime(2099, 1, 1)).where(
         StaffMember.username == "rina"
     ).execute()
+    page = admin.get(f"/staff/admin/staff/{member('rina').id}").get_data(as_text=True)
+    assert "the next attempt on this account has to wait until" in page
     response = admin.post(f"/staff/admin/staff/{member('rina').id}/unlock")
     assert response.status_code == 303
-    assert member("rina").locked_until is None
-    assert sign_in(english(app.test_client()), "rina").status_code == 303
+    assert (member("rina").failed_logins, member("rina").locked_until) == (0, None)
+    assert SignInDelay.select().count() == 0
     assert len(events("staff.unlock")) == 1
+    # The next failure is a first one again: no wait.
+    again = sign_in(rina, "rina", "wrong guess")
+    assert again.status_code == 422 and "Wait" not in again.get_data(as_text=True)
+    assert sign_in(rina, "rina").status_code == 303
     # Sent again from the same page: nothing left to lift, nothing recorded.
     admin.post(f"/staff/admin/staff/{member('rina').id}/unlock")
     assert len(events("staff.unlock")) == 1
+
+
+def test_an_admin_turns_off_a_lost_phones_second_factor(app, admin):
+    rina = make_staff("rina")
+    factor = second_factor.start_enrolment(rina)
+    assert second_factor.confirm(rina, second_factor.code_for(factor.secret))
+    url = f"/staff/admin/staff/{rina.id}"
+    page = admin.get(url).get_data(as_text=True)
+    assert "signs in with a code from an authenticator app" in page
+    response = admin.post(f"{url}/second-factor/remove")
+    assert response.status_code == 303
+    assert "Two-step sign-in turned off for rina." in admin.get(url).text
+    assert StaffSecondFactor.select().count() == 0
+    [event] = events("staff.second_factor_remove")
+    assert (event.staff.username, event.target) == ("boss", "rina")
+    [logged] = SecurityEvent.select().where(
+        SecurityEvent.kind == security_log.SECOND_FACTOR_CHANGED
+    )
+    assert (logged.staff.username, logged.subject) == ("boss", "rina")
+    assert json.loads(logged.details) == {"by": "admin", "change": "removed"}
+    assert factor.secret not in logged.details
+    # The password alone signs in now; nothing more to remove.
+    assert sign_in(english(app.test_client()), "rina").status_code == 303
+    assert "Two-step sign-in is off for this account" in admin.get(url).text
+    admin.post(f"{url}/second-factor/remove")
+    assert len(events("staff.second_factor_remove")) == 1
 
 
 def test_staff_list_shows_roles_and_state(app, admin):
@@ -210,6 +289,7 @@ def test_staff_list_shows_roles_and_state(app, admin):
         ("get", "/staff/admin/staff/{}"),
         ("post", "/staff/admin/staff/{}/password"),
         ("post", "/staff/admin/staff/{}/unlock"),
+        ("post", "/staff/admin/staff/{}/second-factor/remove"),
         ("get", "/staff/admin/types/{}"),
         ("post", "/staff/admin/kiosks/{}/active"),
     ],

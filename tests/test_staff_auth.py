@@ -1,12 +1,22 @@
-"""Staff sign-in, lock-out, idle sessions, sign-out, roles and CSRF."""
+"""Staff sign-in, growing waits after failures, idle and absolute session
+limits, sign-out, roles, return addresses, CSRF and the security log."""
 
+import concurrent.futures
 import datetime as dt
+import hashlib
+import re
+import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from kiosk.data.models import SecurityEvent, SignInDelay, StaffMember, utcnow
+from kiosk.services import accounts, security_log
+from kiosk.services import sign_in_delays as delays
+from kiosk.web import sign_in as sign_in_module
 from tests.support.factories import make_submission
+from tests.support.http import hidden_value
 from tests.support.pages import language_forms
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     PASSWORD,
@@ -27,7 +37,35 @@ def client(app):
 
 
 WRONG = "The username or password is not right"
-LOCKED = "this account is locked for 15 minutes"
+DELAYED = "Too many failed attempts in a row for this account. Wait "
+UNLOCK = "An administrator can unlock the account sooner."
+
+
+def _try(client, username="clerk", password="wrong guess", **kwargs):
+    return client.post(
+        "/staff/login", data={"username": username, "password": password}, **kwargs
+    )
+
+
+def _error(response):
+    """The error summary's text, with what the page says."""
+    match = re.search(r'<div class="error-summary".*?<p>(.*?)</p>', response.text, re.S)
+    return match.group(1).strip() if match else ""
+
+
+def _let_waits_pass():
+    """Every wait after failures ends now (as if its time had passed)."""
+    past = utcnow() - dt.timedelta(seconds=1)
+    for model in (StaffMember, SignInDelay):
+        model.update(locked_until=past).where(model.locked_until > past).execute()
+
+
+def _events(kind):
+    return list(
+        SecurityEvent.select()
+        .where(SecurityEvent.kind == kind)
+        .order_by(SecurityEvent.id)
+    )
 
 
 def _example_values(app):
@@ -37,7 +75,7 @@ def _example_values(app):
 
 
 def _staff_routes(app, prefix="/staff"):
-    public = {"staff_auth.login", "staff_auth.logout"}
+    public = {"staff_auth.login", "staff_auth.login_code", "staff_auth.logout"}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(prefix) and rule.endpoint not in public:
             yield rule
@@ -142,55 +180,159 @@ def test_language_switch_after_a_refused_sign_in_sends_no_password(app, client):
     assert 'href="/staff/login?lang=id"' in page
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(app, client):
+def test_after_five_failures_the_next_attempt_waits_even_with_the_right_password(
+    app, client
+):
     member = make_staff("clerk")
     for attempt in range(4):
-        response = client.post(
-            "/staff/login", data={"username": "clerk", "password": f"guess {attempt}"}
-        )
-        assert WRONG in response.get_data(as_text=True)
-    fifth = client.post("/staff/login", data={"username": "clerk", "password": "guess"})
-    assert LOCKED in fifth.get_data(as_text=True)
-    member = type(member).get_by_id(member.id)
+        response = _try(client, password=f"guess {attempt}")
+        assert response.status_code == 422
+        assert _error(response) == WRONG + ". Check them and try again."
+    fifth = _try(client)
+    assert fifth.status_code == 422
+    assert WRONG in _error(fifth)
+    assert "Wait 30 seconds before the next attempt" in _error(fifth)
+    member = StaffMember.get_by_id(member.id)
     assert member.failed_logins == 5
-    remaining = member.locked_until - dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    assert dt.timedelta(minutes=14) < remaining <= dt.timedelta(minutes=15)
-    # Even the right password is refused while the lock lasts.
+    remaining = member.locked_until - utcnow()
+    assert dt.timedelta(seconds=25) < remaining <= dt.timedelta(seconds=30)
+    # Too early: refused unchecked, with the real time left and who can help.
     right = sign_in(client)
-    assert right.status_code == 422
-    assert LOCKED in right.get_data(as_text=True)
+    assert right.status_code == 429
+    assert 25 <= int(right.headers["Retry-After"]) <= 30
+    assert re.search(DELAYED + r"(2\d|30) seconds, then try again\.", _error(right))
+    assert UNLOCK in _error(right)
     assert client.get("/staff").status_code == 303
-
-
-def test_lock_ends_after_its_time_and_the_count_starts_again(app, client):
-    member = make_staff("clerk")
-    for _ in range(5):
-        client.post("/staff/login", data={"username": "clerk", "password": "guess"})
-    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
-    type(member).update(locked_until=past).where(type(member).id == member.id).execute()
-    again = client.post("/staff/login", data={"username": "clerk", "password": "guess"})
-    assert WRONG in again.get_data(as_text=True)
-    assert type(member).get_by_id(member.id).failed_logins == 1
+    assert StaffMember.get_by_id(member.id).failed_logins == 5  # not counted
+    # Once the wait is over, the right password signs in and the count restarts.
+    _let_waits_pass()
     assert sign_in(client).status_code == 303
-    member = type(member).get_by_id(member.id)
+    member = StaffMember.get_by_id(member.id)
     assert (member.failed_logins, member.locked_until) == (0, None)
 
 
-def test_unknown_username_locks_exactly_like_a_real_one(app, client):
+def test_each_further_failure_doubles_the_wait_up_to_fifteen_minutes(app, client):
+    assert [delays.delay_after(n) for n in range(1, 13)] == [
+        0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900,
+    ]  # fmt: skip
+    member = make_staff("clerk")
+    said = {30: "30 seconds", 60: "1 minute", 120: "2 minutes", 240: "4 minutes",
+            480: "8 minutes", 900: "15 minutes"}  # fmt: skip
+    for failures in range(1, 12):
+        response = _try(client)
+        assert response.status_code == 422, failures
+        wait = delays.delay_after(failures)
+        member = StaffMember.get_by_id(member.id)
+        assert member.failed_logins == failures
+        if wait:
+            left = (member.locked_until - utcnow()).total_seconds()
+            assert wait - 5 < left <= wait, failures
+            assert f"Wait {said[wait]} before the next attempt" in _error(response)
+            assert _try(client).status_code == 429  # too early
+            assert member.is_locked
+        else:
+            assert "Wait" not in _error(response)
+            assert not member.is_locked
+        _let_waits_pass()
+
+
+def test_failures_are_forgotten_a_day_after_their_wait_ended(app, client):
+    member = make_staff("clerk")
+    long_ago = utcnow() - dt.timedelta(days=1, minutes=1)
+    StaffMember.update(failed_logins=9, locked_until=long_ago).execute()
+    response = _try(client)
+    assert response.status_code == 422
+    assert "Wait" not in _error(response)
+    assert StaffMember.get_by_id(member.id).failed_logins == 1
+
+
+def test_an_attempt_refused_while_waiting_checks_no_password(app, client, monkeypatch):
     make_staff("clerk")
-    pages = {}
+    for _ in range(5):
+        _try(client)
+    checks = []
+    monkeypatch.setattr(
+        accounts, "password_matches", lambda member, password: checks.append(1)
+    )
+    assert sign_in(client).status_code == 429
+    assert checks == []
+
+
+def test_an_unknown_username_waits_exactly_like_a_real_one(app, client, monkeypatch):
+    make_staff("clerk")
+    sign_in_module._dummy_hash()  # made once per process, before counting
+    real_scrypt = hashlib.scrypt
+    hashes = []
+
+    def counted(*args, **kwargs):
+        hashes.append(1)
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted)
+    seen = {}
     for username in ("clerk", "nobody"):
-        for _ in range(5):
-            response = client.post(
-                "/staff/login", data={"username": username, "password": "guess"}
-            )
-        sixth = client.post(
-            "/staff/login", data={"username": username, "password": "guess"}
-        )
-        pages[username] = (response.status_code, sixth.status_code)
-        assert LOCKED in response.get_data(as_text=True)
-        assert LOCKED in sixth.get_data(as_text=True)
-    assert pages["clerk"] == pages["nobody"]
+        hashes.clear()
+        answers = [_try(client, username) for _ in range(6)]
+        _let_waits_pass()
+        answers.append(_try(client, username))
+        seen[username] = [(r.status_code, _error(r)) for r in answers]
+        # One password hash checked per attempt that was not refused.
+        assert len(hashes) == 6, username
+    assert seen["clerk"] == seen["nobody"]
+    assert [status for status, _ in seen["nobody"]] == [422] * 5 + [429, 422]
+    assert "Wait 1 minute before the next attempt" in seen["nobody"][-1][1]
+    # What was typed as a username is kept only as a keyed digest.
+    [row] = SignInDelay.select()
+    assert "nobody" not in row.key and row.failed_logins == 6
+
+
+def test_parallel_wrong_guesses_check_no_more_passwords_than_allowed(app, monkeypatch):
+    """Twenty guesses at once: only the five free attempts are checked, on
+    SQLite and PostgreSQL alike; the others are refused unchecked."""
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "scrypt")  # the real, slow hash
+    member = make_staff("clerk")
+    checked, lock = [], threading.Lock()
+    real_check = accounts.password_matches
+
+    def counted_check(member, password):
+        with lock:
+            checked.append(password)
+        return real_check(member, password)
+
+    monkeypatch.setattr(accounts, "password_matches", counted_check)
+    statuses = _guess_at_once(app, "clerk", 20)
+    assert statuses == [422] * delays.FREE_ATTEMPTS + [429] * 15
+    assert len(checked) == delays.FREE_ATTEMPTS
+    assert StaffMember.get_by_id(member.id).failed_logins == delays.FREE_ATTEMPTS
+
+
+def test_parallel_guesses_at_an_unknown_username_get_the_same_answers(app, monkeypatch):
+    checked, lock = [], threading.Lock()
+    real_check = sign_in_module.check_password_hash
+
+    def counted_check(stored, password):
+        with lock:
+            checked.append(password)
+        return real_check(stored, password)
+
+    monkeypatch.setattr(sign_in_module, "check_password_hash", counted_check)
+    statuses = _guess_at_once(app, "nobody", 20)
+    assert statuses == [422] * delays.FREE_ATTEMPTS + [429] * 15
+    assert len(checked) == delays.FREE_ATTEMPTS
+
+
+def _guess_at_once(app, username, count):
+    """`count` wrong passwords for `username`, sent by as many threads at the
+    same moment; their statuses, sorted."""
+    start = threading.Barrier(count)
+
+    def guess(n):
+        client = app.test_client()
+        start.wait()
+        return _try(client, username, f"wrong guess {n}").status_code
+
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        return sorted(pool.map(guess, range(count)))
 
 
 def test_deactivated_account_cannot_sign_in_and_is_told_nothing_more(app, client):
@@ -199,42 +341,6 @@ def test_deactivated_account_cannot_sign_in_and_is_told_nothing_more(app, client
     response = sign_in(client)
     assert response.status_code == 422
     assert WRONG in response.get_data(as_text=True)
-
-
-def test_parallel_wrong_guesses_are_all_counted(
-    make_app, database_url, live_server, monkeypatch
-):
-    from kiosk.services import accounts
-
-    # The real, slow hash: a count read before the check and written after it
-    # would lose updates here.
-    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "scrypt")
-    app = make_app()
-    member = make_staff("clerk")
-    server = live_server(
-        database_url=database_url,
-        config_overrides={"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False},
-    )
-    import concurrent.futures
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    def guess(n):
-        body = urllib.parse.urlencode({"username": "clerk", "password": f"x{n}"})
-        try:
-            urllib.request.urlopen(
-                server.url + "/staff/login", body.encode(), timeout=20
-            )
-        except urllib.error.HTTPError as error:
-            return error.code
-        return 200
-
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        codes = list(pool.map(guess, range(4)))
-    assert codes == [422] * 4
-    with app.app_context():
-        assert type(member).get_by_id(member.id).failed_logins == 4
 
 
 def test_idle_session_expires_after_thirty_minutes(app, client):
@@ -324,33 +430,36 @@ def test_sign_in_is_rate_limited_per_client(make_app):
     assert response.status_code == 422
 
 
-def test_sign_in_is_rate_limited_per_username_across_clients(make_app):
-    app = make_app(
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="100 per minute",
-        LOGIN_USERNAME_RATE_LIMIT="2 per hour",
-    )
-    make_staff("clerk")
+def test_one_ipv6_network_is_one_client_for_the_sign_in_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = english(app.test_client())
-    for address in ("10.0.0.1", "10.0.0.2"):
-        response = client.post(
-            "/staff/login",
-            data={"username": "clerk", "password": "wrong"},
-            environ_base={"REMOTE_ADDR": address},
-        )
-        assert response.status_code == 422
-    third = client.post(
-        "/staff/login",
-        data={"username": "Clerk ", "password": "wrong"},
-        environ_base={"REMOTE_ADDR": "10.0.0.3"},
-    )
-    assert third.status_code == 429
-    someone_else = client.post(
-        "/staff/login",
-        data={"username": "other", "password": "wrong"},
-        environ_base={"REMOTE_ADDR": "10.0.0.3"},
-    )
-    assert someone_else.status_code == 422
+    statuses = [
+        _try(
+            client, f"u{n}", environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"}
+        ).status_code
+        for n in range(1, 5)
+    ]
+    assert statuses == [422, 422, 422, 429]
+    other_network = {"REMOTE_ADDR": "2001:db8:1:3::1"}
+    assert _try(client, "u9", environ_base=other_network).status_code == 422
+
+
+def test_failures_from_many_addresses_keep_the_holder_out_for_minutes_only(make_app):
+    """No limit per username refuses the right password for an hour: however
+    many addresses fail, the wait is at most fifteen minutes, and then the
+    right password signs in at the first try."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute")
+    member = make_staff("clerk")
+    client = english(app.test_client())
+    for n in range(40):
+        _try(client, environ_base={"REMOTE_ADDR": f"10.0.{n}.1"})
+        _let_waits_pass()
+    _try(client, environ_base={"REMOTE_ADDR": "10.0.99.1"})
+    member = StaffMember.get_by_id(member.id)
+    assert member.locked_until - utcnow() <= dt.timedelta(minutes=15)
+    _let_waits_pass()
+    holder = {"REMOTE_ADDR": "10.9.9.9"}
+    assert _try(client, password=PASSWORD, environ_base=holder).status_code == 303
 
 
 def test_form_posts_without_a_csrf_token_are_refused(make_app):
@@ -414,19 +523,141 @@ def test_sign_in_page_is_in_the_chosen_language(client, lang):
 
 
 def test_sign_in_works_while_the_shared_rate_limit_store_is_down(make_app):
-    """An unknown username's failures are counted in memory meanwhile, and still
-    lock like a real account's; nothing answers 500."""
+    """The waits are counted in the database, the per-client limit in memory
+    meanwhile; nothing answers 500."""
     dead_redis = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URL=dead_redis)
     make_staff("clerk")
     client = english(app.test_client())
-    statuses = [
-        client.post(
-            "/staff/login", data={"username": "nobody", "password": "x"}
-        ).status_code
-        for _ in range(6)
-    ]
-    assert statuses == [422] * 6
-    page = client.post("/staff/login", data={"username": "nobody", "password": "x"})
-    assert LOCKED in page.get_data(as_text=True)
+    statuses = [_try(client, "nobody", "x").status_code for _ in range(6)]
+    assert statuses == [422] * 5 + [429]
     assert sign_in(client).status_code == 303
+
+
+# -- session limits --------------------------------------------------------------
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_busy(app, client):
+    make_staff("clerk")
+    sign_in(client)
+    assert app.config["SESSION_ABSOLUTE_SECONDS"] == 12 * 3600
+    with client.session_transaction() as session:
+        session["staff_since"] = int(time.time()) - 12 * 3600 + 60
+    assert client.get("/staff").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_since"] = int(time.time()) - 12 * 3600 - 1
+    response = client.get("/staff/today")  # used a moment ago: not idle
+    assert response.status_code == 303
+    assert "reason=expired" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "a session lasts at most 12 hours after signing in" in page
+    assert client.get("/staff").status_code == 303
+
+
+def test_the_absolute_limit_is_a_setting(make_app):
+    app = make_app(SESSION_ABSOLUTE_SECONDS=3600)
+    make_staff("clerk")
+    client = english(app.test_client())
+    sign_in(client)
+    with client.session_transaction() as session:
+        session["staff_since"] = int(time.time()) - 3601
+    response = client.get("/staff")
+    assert "reason=expired" in response.headers["Location"]
+    assert "at most 1 hour after" in client.get(response.headers["Location"]).text
+
+
+def test_a_session_from_before_the_sign_in_time_was_kept_ends(app, client):
+    make_staff("clerk")
+    sign_in(client)
+    with client.session_transaction() as session:
+        del session["staff_since"]
+    assert client.get("/staff").status_code == 303
+
+
+# -- where to go after signing in --------------------------------------------------
+
+HOSTILE_TARGETS = [
+    "/staff\r\nSet-Cookie: injected=1",
+    "/staff%0d%0aSet-Cookie:injected=1",
+    "/staff/today%0aX-Injected:1",
+    "/staff\tx",
+    "/staff/\x7f",
+    "/\x7f",
+    "/staff%7F",
+    "/staff\\evil.example",
+    "/staff/%5c%5cevil.example",
+    "//evil.example/staff",
+    "https://evil.example/staff",
+    "/staff/../t/ABC",
+    "/staffroom",
+    "/staff/login?next=/staff",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_a_hostile_return_address_leads_to_the_queue_never_an_error(
+    app, client, target
+):
+    make_staff("clerk")
+    form = client.get("/staff/login", query_string={"next": target})
+    assert form.status_code == 200
+    assert hidden_value(form.text, "next") == ""  # not carried on to the POST
+    response = client.post(
+        "/staff/login",
+        data={"username": "clerk", "password": PASSWORD, "next": target},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/staff"
+    assert "injected" not in str(response.headers).lower()
+    # Signed in, the sign-in page sends on at once: to the queue as well.
+    again = client.get("/staff/login", query_string={"next": target})
+    assert (again.status_code, again.headers["Location"]) == (303, "/staff")
+
+
+def test_a_line_break_in_the_raw_query_string_is_no_server_error(app, client):
+    make_staff("clerk")
+    url = "/staff/login?next=/staff%0d%0aSet-Cookie:x"
+    assert client.get(url).status_code == 200
+    assert sign_in(client).status_code == 303
+    response = client.get(url)
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff")
+    assert "Set-Cookie: x" not in str(response.headers)
+
+
+# -- the security log ----------------------------------------------------------------
+
+
+def test_sign_ins_failures_waits_and_sign_outs_are_logged(app, client):
+    member = make_staff("clerk")
+    assert sign_in(client).status_code == 303
+    client.post("/staff/logout")
+    for _ in range(5):
+        _try(client)
+    _try(client)  # too early
+    [signed_in] = _events(security_log.SIGNED_IN)
+    assert (signed_in.staff_id, signed_in.subject) == (member.id, "clerk")
+    [signed_out] = _events(security_log.SIGNED_OUT)
+    assert signed_out.staff_id == member.id
+    failed = _events(security_log.SIGN_IN_FAILED)
+    assert len(failed) == 5
+    assert all(e.staff_id == member.id and e.subject == "clerk" for e in failed)
+    assert all(e.details == '{"reason": "password"}' for e in failed)
+    [refused] = _events(security_log.LOCKED_OUT)
+    assert (refused.staff_id, refused.subject) == (member.id, "clerk")
+    logged = " ".join(str(v) for row in SecurityEvent.select().tuples() for v in row)
+    assert "wrong guess" not in logged and PASSWORD not in logged
+
+
+def test_an_unknown_username_is_logged_without_its_name(app, client):
+    """It may be a password typed in the wrong box."""
+    _try(client, "Secret-Passw0rd-9")
+    make_staff("gone")
+    StaffMember.update(active=False).execute()
+    _try(client, "gone")
+    unknown, switched_off = _events(security_log.SIGN_IN_FAILED)
+    assert (unknown.staff_id, unknown.subject) == (None, "")
+    # A switched-off account exists: its name is no secret, but it is not
+    # signed in as anyone.
+    assert (switched_off.staff_id, switched_off.subject) == (None, "gone")
+    logged = " ".join(str(v) for row in SecurityEvent.select().tuples() for v in row)
+    assert "secret-passw0rd" not in logged.lower()

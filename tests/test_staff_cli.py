@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.data.models import AdminEvent, StaffMember
+from kiosk.data.models import AdminEvent, SignInDelay, StaffMember
 from kiosk.services import accounts
 from tests.support.staff import english, fast_passwords, sign_in  # noqa: F401
 
@@ -53,8 +53,28 @@ def test_create_refuses_a_short_password(app, runner):
         input="short\n",
     )
     assert result.exit_code != 0
-    assert "use at least 10 characters" in result.output
+    assert "use at least 12 characters" in result.output
     assert not StaffMember.select().where(StaffMember.username == "boss").exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password123456", "too common or too easy to guess"),
+        ("the boss of 2026", "contains the username or the name"),
+        ("Budi Santoso 1990", "contains the username or the name"),
+    ],
+)
+def test_create_refuses_a_common_password_or_one_with_the_name(
+    app, runner, password, message
+):
+    result = runner.invoke(
+        args=["staff", "create", "boss", "--name", "Budi Santoso", "--password-stdin"],
+        input=f"{password}\n",
+    )
+    assert result.exit_code != 0
+    assert message in result.output
+    assert StaffMember.select().count() == 0
 
 
 def test_create_refuses_a_duplicate_username(app, runner):
@@ -81,12 +101,42 @@ def test_reset_password_unlocks_and_replaces_the_password(app, runner):
     member = StaffMember.get(StaffMember.username == "boss")
     assert (member.failed_logins, member.locked_until) == (0, None)
     assert accounts.password_matches(member, "a brand new secret")
+    weak = runner.invoke(
+        args=["staff", "reset-password", "boss", "--password-stdin"],
+        input="boss boss boss 1\n",
+    )
+    assert weak.exit_code != 0
+    assert "contains the username or the name" in weak.output
     unknown = runner.invoke(
         args=["staff", "reset-password", "nobody", "--password-stdin"],
         input="a brand new secret\n",
     )
     assert unknown.exit_code != 0
     assert "No staff member" in unknown.output
+
+
+def test_reset_password_forgets_every_failed_sign_in(app, runner):
+    runner.invoke(
+        args=["staff", "create", "boss", "--admin", "--password-stdin"],
+        input="a long enough secret\n",
+    )
+    client = english(app.test_client())
+    StaffMember.update(active=False).execute()
+    for _ in range(6):  # counted under the name while switched off
+        sign_in(client, "boss", "wrong guess")
+    StaffMember.update(active=True).execute()
+    for _ in range(5):
+        sign_in(client, "boss", "wrong guess")
+    assert SignInDelay.select().count() == 1
+    result = runner.invoke(
+        args=["staff", "reset-password", "boss", "--password-stdin"],
+        input="a brand new secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert SignInDelay.select().count() == 0
+    member = StaffMember.get(StaffMember.username == "boss")
+    assert (member.failed_logins, member.locked_until) == (0, None)
+    assert sign_in(client, "boss", "a brand new secret").status_code == 303
 
 
 def _create_first_admin(cwd, env):

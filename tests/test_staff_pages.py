@@ -36,6 +36,8 @@ def staff_pages(app):
         "/staff/admin/office",
         "/staff/admin/kiosks",
         "/staff/admin/audit",
+        "/staff/admin/security",
+        "/staff/account",
     ]
 
 

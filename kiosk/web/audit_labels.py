@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "staff.update": _l("Account changed"),
     "staff.password_reset": _l("New password set"),
     "staff.unlock": _l("Account unlocked"),
+    "staff.second_factor_remove": _l("Two-step sign-in turned off"),
     "document_type.create": _l("Document type added"),
     "document_type.update": _l("Document type changed"),
     "office.update": _l("Office settings changed"),

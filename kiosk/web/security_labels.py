@@ -12,7 +12,7 @@ KIND_LABELS = {
     security_log.LOCKED_OUT: _l("Sign-in refused after too many failed attempts"),
     security_log.SIGNED_OUT: _l("Signed out"),
     security_log.PASSWORD_CHANGED: _l("Password changed"),
-    security_log.SECOND_FACTOR_CHANGED: _l("Second sign-in step changed"),
+    security_log.SECOND_FACTOR_CHANGED: _l("Two-step sign-in changed"),
     security_log.FORBIDDEN: _l("Page refused (no access)"),
     security_log.CSRF_REFUSED: _l("Form refused (expired or from another site)"),
     security_log.RESIDENT_SEARCH: _l("Searched for a resident"),
@@ -22,6 +22,7 @@ DETAIL_LABELS = {
     "search": _l("Search"),
     "reason": _l("Reason"),
     "by": _l("By"),
+    "change": _l("Two-step sign-in"),
 }
 VALUE_LABELS = {
     "password": _l("wrong password"),

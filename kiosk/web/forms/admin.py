@@ -69,24 +69,41 @@ def _number_range(low, high):
     )
 
 
+# Why a new password is refused (accounts.check_password_rules).
+PASSWORD_MESSAGES = {
+    "password_too_short": _l(
+        "Use at least %(count)d characters.", count=accounts.MIN_PASSWORD_LENGTH
+    ),
+    "password_has_name": _l(
+        "Do not use the username or the name of the account in the password."
+    ),
+    "password_too_common": _l(
+        "This password is too common or too easy to guess. Use a longer one, "
+        "for example a few words that do not belong together."
+    ),
+}
+
+
 def _password_rules(form, field):
     try:
-        accounts.check_password_rules(field.data or "")
-    except accounts.AccountError:
-        raise ValidationError(
-            _l(
-                "Use at least %(count)d characters.",
-                count=accounts.MIN_PASSWORD_LENGTH,
-            )
-        ) from None
+        accounts.check_password_rules(field.data or "", form.password_names())
+    except accounts.AccountError as refused:
+        raise ValidationError(PASSWORD_MESSAGES[refused.code]) from None
 
 
 class PasswordMixin:
+    """A new password typed twice. `account`: the member it is for, whose
+    username and name it must not contain."""
+
+    account = None
     password = PasswordField(_l("New password"), validators=[_password_rules])
     password_again = PasswordField(
         _l("New password again"),
         validators=[EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+    def password_names(self):
+        return accounts.names_of(self.account) if self.account is not None else ()
 
 
 class StaffCreateForm(PasswordMixin, FlaskForm):
@@ -99,6 +116,9 @@ class StaffCreateForm(PasswordMixin, FlaskForm):
         validators=[DataRequired(REQUIRED), _at_most(120)],
     )
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, default="staff")
+
+    def password_names(self):
+        return ((self.username.data or "").strip(), self.display_name.data or "")
 
 
 class EditForm(FlaskForm):

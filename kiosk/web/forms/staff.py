@@ -1,4 +1,4 @@
-"""Forms of the staff console: sign-in, status changes and intake."""
+"""Forms of the staff console: sign-in, own account, status changes and intake."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 
 from kiosk.data.models import STAFF_CHANNELS
 from kiosk.domain import tracking, validation, workflow
+from kiosk.web.forms.admin import PasswordMixin
 from kiosk.web.forms.apply import FIELD_ORDER, ApplicationForm
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
@@ -51,6 +52,28 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"))
     password = PasswordField(_l("Password"))
     next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    """A 6-digit code from the authenticator app (sign-in, setting it up)."""
+
+    code = StringField(_l("Verification code"))
+
+
+class PasswordChangeForm(PasswordMixin, FlaskForm):
+    """A member's own new password; `account` is the member."""
+
+    current_password = PasswordField(_l("Current password"))
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """The current password, asked before a change to the second factor."""
+
+    password = PasswordField(_l("Current password"))
+
+
+class SecondFactorOffForm(ConfirmPasswordForm):
+    code = StringField(_l("Verification code"))
 
 
 class NotesMixin:

@@ -13,12 +13,13 @@ from flask import (
 from flask_babel import gettext
 
 from kiosk.data.models import DocumentType, StaffMember
-from kiosk.services import accounts, administration
+from kiosk.services import administration, second_factor, security_log
 from kiosk.services.accounts import AccountError
 from kiosk.services.edit_guard import EditConflict, fingerprint
-from kiosk.web import auth
+from kiosk.web import auth, security_events, sign_in
 from kiosk.web.forms import INVALID_FORM, form_status
 from kiosk.web.forms.admin import (
+    PASSWORD_MESSAGES,
     DocumentTypeForm,
     PasswordResetForm,
     StaffCreateForm,
@@ -36,9 +37,7 @@ ACCOUNT_ERRORS = {
         "starting with a letter or digit."
     ),
     "username_taken": _l("There is already an account with this username."),
-    "password_too_short": _l(
-        "Use at least %(count)d characters.", count=accounts.MIN_PASSWORD_LENGTH
-    ),
+    **PASSWORD_MESSAGES,
     "role_invalid": _l("Choose a role."),
     "last_admin": _l(
         "This is the last active administrator. Make another account an "
@@ -108,6 +107,7 @@ def _member_page(member, edit_form, password_form, status=200, conflict=None):
             form=edit_form,
             password_form=password_form,
             conflict=conflict,
+            second_factor_on=second_factor.is_on(member),
         ),
         status,
     )
@@ -156,9 +156,14 @@ def staff_password(member_id):
     """Set a new password; the account's sessions end and any lock-out lifts."""
     member = _member_or_404(member_id)
     form = PasswordResetForm()
+    form.account = member
     if not form.validate():
         return _member_page(member, _member_form(member), form, INVALID_FORM)
     administration.reset_password(g.staff, member, form.password.data)
+    sign_in.clear_failures(member)
+    security_events.log(
+        security_log.PASSWORD_CHANGED, subject=member.username, details={"by": "admin"}
+    )
     flash(
         gettext(
             "New password set for %(name)s. Their open sessions have ended.",
@@ -171,10 +176,30 @@ def staff_password(member_id):
 
 @bp.post("/staff/<int:member_id>/unlock")
 def staff_unlock(member_id):
-    """Lift a lock-out after failed sign-ins before its time is up."""
+    """Lift the wait after failed sign-ins and forget them all (on the
+    account and on its name), so the next failure is a first one again."""
     member = _member_or_404(member_id)
     administration.unlock(g.staff, member)
+    sign_in.clear_failures(member)
     flash(gettext("%(name)s can sign in again.", name=member.username), "success")
+    return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
+
+
+@bp.post("/staff/<int:member_id>/second-factor/remove")
+def staff_second_factor_remove(member_id):
+    """Turn a member's two-step sign-in off (a lost or replaced phone): they
+    sign in with the password alone and may set it up again."""
+    member = _member_or_404(member_id)
+    if second_factor.remove_by_admin(g.staff, member):
+        security_events.log(
+            security_log.SECOND_FACTOR_CHANGED,
+            subject=member.username,
+            details={"change": "removed", "by": "admin"},
+        )
+        flash(
+            gettext("Two-step sign-in turned off for %(name)s.", name=member.username),
+            "success",
+        )
     return redirect(url_for("admin.staff_edit", member_id=member.id), 303)
 
 

@@ -14,7 +14,7 @@ from tests.support.factories import form_data
 from tests.support.kiosk import NIK
 
 from .checks import with_lang
-from .servers import STATUSES
+from .servers import ADMIN, PASSWORD, STATUSES
 
 
 @dataclass
@@ -104,6 +104,68 @@ def _staff_login_refused(page, site, lang):
     page.locator("#password").fill("not the password")
     page.locator("form[action='/staff/login'] button[type=submit]").click()
     page.locator("#error-summary").wait_for()
+
+
+# An account with two-step sign-in on, made through the pages on first use
+# (the seeded admin and clerk sign in with a password alone).
+TWO_STEP_USER = "a11y-two-step"
+_START_SETUP = "form[action='/staff/account/second-factor'] button"
+_CONFIRM_SETUP = "form[action='/staff/account/second-factor/confirm'] button"
+
+
+def _password_step(page, site, lang, username):
+    page.goto(site.url + with_lang("/staff/login", lang))
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form[action='/staff/login'] button[type=submit]").click()
+    page.wait_for_load_state("load")
+
+
+def _staff_code_step(page, site, lang):
+    """The sign-in's code step, for an account with two-step sign-in on."""
+    import pyotp
+
+    _password_step(page, site, lang, TWO_STEP_USER)
+    if "/staff/login/code" in page.url:
+        return
+    if "/staff/login" in page.url:  # no such account yet: the admin adds it
+        _password_step(page, site, lang, ADMIN)
+        page.goto(site.url + "/staff/admin/staff")
+        page.locator("#username").fill(TWO_STEP_USER)
+        page.locator("#display_name").fill("Dua Langkah")
+        page.locator("#password").fill(PASSWORD)
+        page.locator("#password_again").fill(PASSWORD)
+        page.locator("form[action='/staff/admin/staff'] button[type=submit]").click()
+        page.wait_for_load_state("load")
+        page.context.clear_cookies()  # signing out would end the admin's sessions
+        _password_step(page, site, lang, TWO_STEP_USER)
+    page.goto(site.url + "/staff/account")
+    page.locator("#factor-password").fill(PASSWORD)
+    page.locator(_START_SETUP).click()
+    key = page.locator("code").inner_text().replace(" ", "")
+    page.locator("#code").fill(pyotp.TOTP(key).now())
+    page.locator(_CONFIRM_SETUP).click()
+    page.wait_for_url(re.compile(r"/staff/account$"))
+    page.context.clear_cookies()
+    _password_step(page, site, lang, TWO_STEP_USER)
+    page.wait_for_url(re.compile(r"/staff/login/code"))
+
+
+def _second_factor_setup(wrong_code=False):
+    """The admin begins setting up two-step sign-in (never confirmed, so the
+    admin still signs in with the password alone)."""
+
+    def show(page, site, lang):
+        page.goto(site.url + with_lang("/staff/account", lang))
+        page.locator("#factor-password").fill(PASSWORD)
+        page.locator(_START_SETUP).click()
+        page.locator("#code").wait_for()
+        if wrong_code:
+            page.locator("#code").fill("000000")
+            page.locator(_CONFIRM_SETUP).click()
+            page.locator("#error-summary").wait_for()
+
+    return show
 
 
 def _staff_move_refused(page, site, lang):
@@ -305,6 +367,20 @@ def catalogue():
         "/staff/login": [
             State("staff: sign-in", public, _goto(lambda s: "/staff/login")),
             State("staff: sign-in refused", public, _staff_login_refused),
+        ],
+        "/staff/login/code": [
+            State("staff: sign-in, code step", public, _staff_code_step),
+        ],
+        "/staff/account": [
+            State("staff: own account", staff, _goto(lambda s: "/staff/account")),
+            State("staff: own account, errors", staff,
+                  _submit_empty("/staff/account",
+                                "form[action='/staff/account/password']")),
+        ],
+        "/staff/account/second-factor": [
+            State("staff: set up two-step sign-in", staff, _second_factor_setup()),
+            State("staff: set up two-step sign-in, wrong code", staff,
+                  _second_factor_setup(wrong_code=True)),
         ],
         "/staff": [
             State("staff: queue", staff, _goto(lambda s: "/staff")),

@@ -38,7 +38,6 @@ SHARED_SERVER_CONFIG = {
     "LOOKUP_RATE_LIMIT": "100000 per minute",
     "SUBMIT_RATE_LIMIT": "100000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
-    "LOGIN_USERNAME_RATE_LIMIT": "100000 per hour",
 }
 LIMITED_SERVER_CONFIG = {"LOOKUP_RATE_LIMIT": "1 per minute"}
 
