@@ -2,19 +2,27 @@
 
 import datetime as dt
 import errno
+import itertools
 import os
 import shutil
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import peewee as pw
 
-from kiosk.data import models
+from kiosk.data import schema_check
+
+# At most this many of a file's differences are named in a refusal.
+DIFFERENCES_SHOWN = 5
 
 
 class BackupRefused(Exception):
     """A backup or restore refused, with the reason for the operator."""
+
+
+class _NameTaken(BackupRefused):
+    """The name a copy was to get is taken already."""
 
 
 def sqlite_path(database):
@@ -27,8 +35,15 @@ def sqlite_path(database):
 
 
 def _read_only(path):
-    """A read-only connection (never creates a missing file)."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """A read-only connection (never creates a missing file).
+
+    Of what the file's schema names (in a CHECK constraint or an index
+    expression, which the integrity check evaluates), only SQLite's harmless
+    built-in functions may run.
+    """
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
 
 
 def _copy(source, target, checked):
@@ -70,9 +85,7 @@ def _name_without_replacing(partial, target):
         os.link(partial, target)  # unlike rename, refuses to replace a file
         return
     except FileExistsError:
-        raise BackupRefused(
-            f"{target} exists already; choose a new file name."
-        ) from None
+        raise _NameTaken(f"{target} exists already; choose a new file name.") from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
             raise
@@ -81,9 +94,7 @@ def _name_without_replacing(partial, target):
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise BackupRefused(
-            f"{target} exists already; choose a new file name."
-        ) from None
+        raise _NameTaken(f"{target} exists already; choose a new file name.") from None
     with os.fdopen(descriptor, "wb") as out, open(partial, "rb") as copy:
         shutil.copyfileobj(copy, out)
         out.flush()
@@ -115,40 +126,37 @@ def check_backup(path):
     path = Path(path)
     if not path.is_file():
         raise BackupRefused(f"{path} does not exist.")
+    with _reading(path), closing(_read_only(path)) as conn:
+        # The schema first: nothing else in the file is read until it is known.
+        _refuse_another_schema(conn, path)
+        if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise BackupRefused(f"{path} is damaged (integrity check failed).")
+        return conn.execute("SELECT COUNT(*) FROM submission").fetchone()[0]
+
+
+@contextmanager
+def _reading(path):
+    """Report SQLite's errors while reading `path` as a refusal."""
     try:
-        with closing(_read_only(path)) as conn:
-            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupRefused(f"{path} is damaged (integrity check failed).")
-            missing = _missing_schema(conn)
-            if missing:
-                raise BackupRefused(
-                    f"{path} is not a backup of this version of the application "
-                    f"(missing {', '.join(missing)})."
-                )
-            return conn.execute("SELECT COUNT(*) FROM submission").fetchone()[0]
+        yield
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+            raise BackupRefused(f"{path} is damaged ({error}).") from None
         raise BackupRefused(f"{path} is not a database backup: {error}") from None
 
 
-def _missing_schema(conn):
-    """Tables and columns the current models need that the file lacks.
-
-    Starting the app adds missing tables but never missing columns, so a file
-    from another application (or an incompatible version) must be refused here.
-    """
-    missing = []
-    for model in models.ALL_MODELS:
-        table = model._meta.table_name
-        present = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
-        if not present:
-            missing.append(f"table {table}")
-            continue
-        missing.extend(
-            f"{table}.{field.column_name}"
-            for field in model._meta.sorted_fields
-            if field.column_name not in present
+def _refuse_another_schema(conn, path):
+    """Refuse a file whose tables, indexes, triggers or views are not the ones
+    this version creates (see schema_check)."""
+    found = schema_check.differences(conn)
+    if found:
+        if len(found) > DIFFERENCES_SHOWN:
+            more = len(found) - DIFFERENCES_SHOWN
+            found = [*found[:DIFFERENCES_SHOWN], f"and {more} more differences"]
+        raise BackupRefused(
+            f"{path} is not a backup of this version of the application "
+            f"({'; '.join(found)})."
         )
-    return missing
 
 
 def restore_sqlite(source, target, count=None):
@@ -164,16 +172,43 @@ def restore_sqlite(source, target, count=None):
         raise BackupRefused("That is the live database itself; choose a backup.")
     if count is None:
         count = check_backup(source)
-    saved = None
-    if target.exists() and target.stat().st_size > 0:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        before = target.with_name(f"{target.name}.before-restore-{stamp}")
-        saved = _copy(target, before, checked=False)
-    with (
-        closing(_read_only(source)) as backup,
-        closing(sqlite3.connect(target, timeout=30)) as live,
-    ):
-        # The backup API writes through the live file's own journal and locks,
-        # so even a server that was not stopped sees either all or none of it.
-        backup.backup(live)
+    with closing(_open_checked(source)) as backup:
+        saved = _save_before_restore(target)
+        with closing(sqlite3.connect(target, timeout=30)) as live:
+            # The backup API writes through the live file's own journal and
+            # locks, so even a server that was not stopped sees all or none of it.
+            backup.backup(live)
     return count, saved
+
+
+def _open_checked(source):
+    """A read-only connection to `source`, its schema checked once more.
+
+    The backup API copies what this connection reads, so what is restored is
+    what was checked, even if another file has taken the name since.
+    """
+    with _reading(source):
+        conn = _read_only(source)
+        try:
+            _refuse_another_schema(conn, source)
+        except Exception:
+            conn.close()
+            raise
+    return conn
+
+
+def _save_before_restore(target):
+    """Copy the live content beside it, under a new name that sorts by time;
+    None if there is no content."""
+    if not (target.exists() and target.stat().st_size > 0):
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    for attempt in itertools.count():
+        suffix = f"-{attempt}" if attempt else ""
+        before = target.with_name(f"{target.name}.before-restore-{stamp}{suffix}")
+        if before.exists():
+            continue
+        try:
+            return _copy(target, before, checked=False)
+        except _NameTaken:  # another restore took the name meanwhile
+            continue

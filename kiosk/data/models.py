@@ -354,8 +354,8 @@ ALL_MODELS = [
 ]
 # Tables the app fills from the others when it starts (migrations.migrate): a
 # backup made before one of them existed is still whole, and a restore of it
-# gets the table back at the next start. (backup.check_backup asks only for
-# ALL_MODELS.)
+# gets the table back at the next start. (A restore requires every table of
+# ALL_MODELS and accepts these two lists' tables missing: data/schema_check.py.)
 REBUILT_MODELS = [NameWord, MigrationMark]
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
