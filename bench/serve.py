@@ -112,6 +112,7 @@ def _overrides():
     return {
         "LOOKUP_RATE_LIMIT": "100000000 per hour",
         "SUBMIT_RATE_LIMIT": "100000000 per hour",
+        "QR_RATE_LIMIT": "100000000 per hour",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         **overrides,
     }

@@ -37,6 +37,7 @@ NOT_PAGES = {
 SHARED_SERVER_CONFIG = {
     "LOOKUP_RATE_LIMIT": "100000 per minute",
     "SUBMIT_RATE_LIMIT": "100000 per minute",
+    "QR_RATE_LIMIT": "100000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
 }
 LIMITED_SERVER_CONFIG = {"LOOKUP_RATE_LIMIT": "1 per minute"}
