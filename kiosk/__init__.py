@@ -17,6 +17,7 @@ from kiosk.web import (
 )
 from kiosk.web.views import (
     admin,
+    admin_calendar,
     admin_office,
     api,
     errors,
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     staff_intake.bp,
     admin.bp,
     admin_office.bp,
+    admin_calendar.bp,
 )
 
 htmx = Htmx()

@@ -4,8 +4,8 @@ How many cases run: each fuzz run below asks for the profile's max_examples
 times its share (at least MIN_CASES) and checks afterwards that hypothesis
 really ran that many. With conftest's profiles, per database backend:
 - default profile (`make test`, 60 examples): at most SMOKE_CASES a run,
-  570 cases: a smoke run;
-- full profile (HYPOTHESIS_PROFILE=full, `make fuzz`, 1,700 examples): 15,555
+  622 cases: a smoke run;
+- full profile (HYPOTHESIS_PROFILE=full, `make fuzz`, 1,700 examples): 16,830
   cases, over the 10,000 promised even on one backend
   (test_full_run_has_ten_thousand_cases adds them up, and run_cases checks
   that each run really made its share).
@@ -110,6 +110,11 @@ FORMS = (
     Form("admin-kiosk-switch", "/staff/admin/kiosks/{kiosk_id}/active", ("active",),
          who="admin"),
     Form("admin-audit", "/staff/admin/audit", ("before",), who="admin", method="GET"),
+    Form("admin-security", "/staff/admin/security", ("kind", "staff", "before"),
+         who="admin", method="GET"),
+    Form("admin-calendar", "/staff/admin/calendar", ("day", "reason"), who="admin"),
+    Form("staff-account-password", "/staff/account/password",
+         ("current_password", "password", "password_again"), who="staff", share=0.05),
     Form("admin-export", "/staff/admin/export.csv", QUEUE_FIELDS, who="admin",
          method="GET"),
 )  # fmt: skip

@@ -4,13 +4,14 @@ The routes come from app.url_map, visited anonymously, by a signed-in
 administrator and by a registered kiosk, so a new page cannot escape.
 """
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from kiosk.data.models import DocumentType, KioskDevice
+from kiosk.data.models import DocumentType, KioskDevice, OfficeClosure
 from kiosk.web.security import CONTENT_SECURITY_POLICY
 from tests.support.factories import form_data, make_submission
 from tests.support.http import hidden_value
@@ -28,12 +29,14 @@ def samples(app):
         kiosk = KioskDevice.create(name="Lobi", token=KIOSK_TOKEN)
         # Admin pages about an account act on this one, never on the walker's.
         target = make_staff("target", role="staff")
+        closure = OfficeClosure.create(day=dt.date(2031, 6, 2), reason="Hari jadi")
         return {
             "member_id": target.id,
             "number": submission.number,
             "filename": "css/site.css",
             "type_id": DocumentType.select().first().id,
             "kiosk_id": kiosk.id,
+            "closure_id": closure.id,
         }
 
 

@@ -71,7 +71,13 @@ def _events(kind):
 def _example_values(app):
     """Values for URL parameters, pointing at rows that exist."""
     submission = make_submission()
-    return {"number": submission.number, "member_id": 1, "type_id": 1, "kiosk_id": 1}
+    return {
+        "number": submission.number,
+        "member_id": 1,
+        "type_id": 1,
+        "kiosk_id": 1,
+        "closure_id": 1,
+    }
 
 
 def _staff_routes(app, prefix="/staff"):
@@ -110,7 +116,11 @@ def test_every_admin_route_refuses_a_staff_member(app):
     values = _example_values(app)
     client = staff_client(app, "clerk", role="staff")
     rules = list(_staff_routes(app, "/staff/admin"))
-    assert {r.endpoint.split(".")[0] for r in rules} == {"admin", "admin_office"}
+    assert {r.endpoint.split(".")[0] for r in rules} == {
+        "admin",
+        "admin_office",
+        "admin_calendar",
+    }
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(_url(rule, values), method=method)

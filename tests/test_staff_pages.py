@@ -37,6 +37,7 @@ def staff_pages(app):
         "/staff/admin/kiosks",
         "/staff/admin/audit",
         "/staff/admin/security",
+        "/staff/admin/calendar",
         "/staff/account",
     ]
 

@@ -143,8 +143,9 @@ class Submission(BaseModel):
         return tracking.display(self.number)
 
     def is_overdue(self, today):
-        """Past its expected date and not finished; `today` is the office's date."""
-        return self.status not in workflow.FINAL and self.due_date < today
+        """Late: past its due date while the office's clock runs (not while
+        waiting for the resident, never once ready); `today`: the office's date."""
+        return workflow.is_late(self.status, self.due_date, today)
 
     def timeline(self):
         """Status events oldest first, with the staff member who made each."""
@@ -343,6 +344,16 @@ class SecurityEvent(BaseModel):
         )
 
 
+class OfficeClosure(BaseModel):
+    """A day the office is closed besides weekends and national holidays (a
+    local holiday, an office event): due dates skip it (services/calendar.py)."""
+
+    day = pw.DateField(unique=True)
+    reason = pw.CharField(max_length=160, default="")
+    created_by = pw.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
 ALL_MODELS = [
     DocumentType,
     StaffMember,
@@ -359,4 +370,4 @@ ALL_MODELS = [
 REBUILT_MODELS = [NameWord, MigrationMark]
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
-ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay]
+ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay, OfficeClosure]

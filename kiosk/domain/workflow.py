@@ -11,6 +11,12 @@ REJECTED = "rejected"
 STATUSES = (SUBMITTED, VERIFYING, NEEDS_INFO, PROCESSING, READY, COMPLETED, REJECTED)
 FINAL = frozenset({COMPLETED, REJECTED})
 OPEN = tuple(s for s in STATUSES if s not in FINAL)
+# The document is still awaited: it has a due date that means something.
+AWAITED = (SUBMITTED, VERIFYING, NEEDS_INFO, PROCESSING)
+# The office's clock runs: it can be late. Waiting for the resident pauses it
+# (the due date moves on by the working days it waited), and a ready
+# document is never late.
+CLOCK_RUNNING = (SUBMITTED, VERIFYING, PROCESSING)
 # Moves that change what the resident must do need a reason they can read.
 REASON_REQUIRED = frozenset({NEEDS_INFO, REJECTED})
 
@@ -54,3 +60,8 @@ def check_move(current, target, public_note=""):
         raise MoveRefused(NOT_ALLOWED, current, target)
     if target in REASON_REQUIRED and not (public_note or "").strip():
         raise MoveRefused(REASON_MISSING, current, target)
+
+
+def is_late(status, due_date, today):
+    """Past its due date while the office's clock runs (`today`: the office's date)."""
+    return status in CLOCK_RUNNING and due_date < today

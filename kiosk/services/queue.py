@@ -146,7 +146,8 @@ def _conditions(filters, today, zone):
         conditions.append(Submission.created_at < end)
     if filters.overdue:
         conditions.append(
-            Submission.status.not_in(workflow.FINAL) & (Submission.due_date < today)
+            Submission.status.in_(workflow.CLOCK_RUNNING)
+            & (Submission.due_date < today)
         )
     search = filters.search
     if search.error:
@@ -416,7 +417,10 @@ def overdue(today, limit=DAY_LIST_LIMIT):
     return list(
         Submission.select(Submission, DocumentType)
         .join(DocumentType)
-        .where(Submission.status.in_(workflow.OPEN) & (Submission.due_date < today))
+        .where(
+            Submission.status.in_(workflow.CLOCK_RUNNING)
+            & (Submission.due_date < today)
+        )
         .order_by(Submission.due_date, Submission.id)
         .limit(limit)
     )

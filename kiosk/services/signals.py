@@ -10,3 +10,5 @@ requests_changed = _signals.signal("requests-changed")
 # The office settings or the document types were saved.
 office_changed = _signals.signal("office-changed")
 document_types_changed = _signals.signal("document-types-changed")
+# The office's own closures changed: working days and due dates are different.
+calendar_changed = _signals.signal("calendar-changed")

@@ -1,6 +1,7 @@
 """Creating requests and moving them through the workflow, one or many at once."""
 
 import base64
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -8,9 +9,10 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk.data.db import write_transaction
-from kiosk.data.models import NameWord, Submission, utcnow
-from kiosk.domain import search, tracking, validation, workflow, working_days
+from kiosk.data.models import NameWord, StatusEvent, Submission, utcnow
+from kiosk.domain import search, tracking, validation, workflow
 from kiosk.services import audit, signals
+from kiosk.services.calendar import office_calendar
 
 MAX_NUMBER_ATTEMPTS = 8
 
@@ -53,10 +55,14 @@ def sent_form_key(form_token, fields):
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
+def create(
+    fields, *, channel, today, staff=None, kiosk=None, form_token=None, calendar=None
+):
     """Store a request and its first status event in one transaction.
 
     `fields` holds the validated form values (document_type is a DocumentType).
+    It is due `service_days` working days after `today` in the office's
+    `calendar` (read afresh when none is given).
     A clash of tracking numbers is retried with a new number. When the same
     form (`form_token`) arrives again with the same answers, the request stored
     the first time is returned instead.
@@ -64,6 +70,8 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
     # A form sent twice is caught by the unique key when it is inserted, not by
     # reading first: every request would pay for that read.
     document_type = fields["document_type"]
+    calendar = calendar or office_calendar(today)
+    due_date = calendar.add(today, document_type.service_days)
     sent_key = sent_form_key(form_token, fields) if form_token else None
     for _ in range(MAX_NUMBER_ATTEMPTS):
         number = tracking.generate()
@@ -81,7 +89,7 @@ def create(fields, *, channel, today, staff=None, kiosk=None, form_token=None):
                     channel=channel,
                     language=fields.get("language") or "id",
                     note=fields.get("note") or "",
-                    due_date=working_days.due_date(today, document_type.service_days),
+                    due_date=due_date,
                     recorded_by=staff,
                     kiosk=kiosk,
                     form_token=sent_key,
@@ -152,12 +160,23 @@ def _open_for(nik, document_type):
     )
 
 
-def move(submission, target, *, version, staff, public_note="", internal_note=""):
+def move(
+    submission,
+    target,
+    *,
+    version,
+    staff,
+    public_note="",
+    internal_note="",
+    clock=None,
+):
     """Move a request to `target`, refusing disallowed moves and stale versions.
 
     `version` is the version the clerk's page showed. The update only applies
     when the row still has that version, so a change made meanwhile by someone
-    else is reported as a conflict instead of being overwritten.
+    else is reported as a conflict instead of being overwritten. A request
+    coming back from waiting for the resident is due later by the working days
+    it waited (`clock`: the office's date, zone and calendar; UTC by default).
     """
     public_note = (public_note or "").strip()
     internal_note = (internal_note or "").strip()
@@ -167,10 +186,11 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
             raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
         workflow.check_move(current.status, target, public_note)
         now = utcnow()
+        changes = {"status": target, "updated_at": now}
+        if current.status == workflow.NEEDS_INFO and target in workflow.AWAITED:
+            changes["due_date"] = _due_after_waiting(current, clock or Clock.utc())
         updated = (
-            Submission.update(
-                status=target, version=Submission.version + 1, updated_at=now
-            )
+            Submission.update(version=Submission.version + 1, **changes)
             .where((Submission.id == current.id) & (Submission.version == version))
             .execute()
         )
@@ -190,6 +210,40 @@ def move(submission, target, *, version, staff, public_note="", internal_note=""
 
 
 @dataclass(frozen=True)
+class Clock:
+    """The office's date, time zone and working days, for due dates."""
+
+    today: dt.date
+    zone: dt.tzinfo
+    calendar: object
+
+    @classmethod
+    def utc(cls):
+        today = utcnow().date()
+        return cls(today, dt.UTC, office_calendar(today))
+
+    def date_of(self, stored):
+        """The office's date of a stored (naive UTC) time."""
+        return stored.replace(tzinfo=dt.UTC).astimezone(self.zone).date()
+
+
+def _due_after_waiting(current, clock):
+    """The due date pushed on by the working days spent waiting for the resident."""
+    asked = (
+        StatusEvent.select(pw.fn.MAX(StatusEvent.created_at))
+        .where(
+            (StatusEvent.submission == current.id)
+            & (StatusEvent.to_status == workflow.NEEDS_INFO)
+        )
+        .scalar()
+    )
+    if asked is None:
+        return current.due_date
+    waited = clock.calendar.working_days_between(clock.date_of(asked), clock.today)
+    return clock.calendar.add(current.due_date, waited)
+
+
+@dataclass(frozen=True)
 class Outcome:
     number: str
     code: str  # MOVED, NOT_FOUND or a workflow refusal code
@@ -201,7 +255,7 @@ class Outcome:
         return self.code == MOVED
 
 
-def move_many(picked, target, *, staff, public_note="", internal_note=""):
+def move_many(picked, target, *, staff, public_note="", internal_note="", clock=None):
     """Move each (number, version) in `picked`; one transaction per request.
 
     A request someone changed after the clerk's list was loaded is refused as
@@ -221,6 +275,7 @@ def move_many(picked, target, *, staff, public_note="", internal_note=""):
                 staff=staff,
                 public_note=public_note,
                 internal_note=internal_note,
+                clock=clock,
             )
         except workflow.MoveRefused as refused:
             outcomes.append(Outcome(number, refused.code, target, refused.current))

@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "kiosk.deactivate": _l("Kiosk switched off"),
     "kiosk.activate": _l("Kiosk switched on"),
     "queue.export": _l("Requests exported as CSV"),
+    "calendar.close": _l("Office closed on a day"),
+    "calendar.reopen": _l("Office open again on a day"),
 }
 
 
@@ -52,13 +54,17 @@ FIELD_LABELS = {
     "document_type": _form_labels(admin_forms.DocumentTypeForm),
     "office": _form_labels(admin_forms.OfficeForm),
     "kiosk": {**_form_labels(admin_forms.KioskForm), "id": _l("Kiosk number")},
+    "calendar": {
+        "reason": _l("Reason"),
+        "requests": _l("Requests with a new due date"),
+    },
     "queue": {
         "status": _l("Status"),
         "document_type": _l("Document"),
         "channel": _l("Channel"),
         "date_from": _l("Received from"),
         "date_to": _l("Received until"),
-        "overdue": _l("Only overdue requests"),
+        "overdue": _l("Only late requests"),
         "order": _l("Order"),
         "search": _l("Search"),
     },

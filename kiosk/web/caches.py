@@ -14,6 +14,7 @@ when their copy expires.
 | pages          | rendered public tracking pages, by version   | PAGE_CACHE_SECONDS         |
 | statistics     | the public statistics, by office day         | STATS_CACHE_SECONDS        |
 | qr             | rendered QR images, by what they encode      | QR_CACHE_SECONDS           |
+| calendar       | the office's working days, by year           | SETTINGS_CACHE_SECONDS     |
 """
 
 import threading
@@ -24,7 +25,7 @@ from flask import current_app, has_app_context
 
 from kiosk.data.models import DocumentType, OfficeSettings, utcnow
 from kiosk.domain import qr
-from kiosk.services import queue, signals, stats
+from kiosk.services import calendar, queue, signals, stats
 
 # kind: (setting that says how long, most entries kept)
 KINDS = {
@@ -34,6 +35,7 @@ KINDS = {
     "pages": ("PAGE_CACHE_SECONDS", 1024),
     "statistics": ("STATS_CACHE_SECONDS", 4),
     "qr": ("QR_CACHE_SECONDS", 4096),
+    "calendar": ("SETTINGS_CACHE_SECONDS", 2),
 }
 
 
@@ -112,6 +114,11 @@ def qr_png(data):
     return _cache("qr").get(("png", data), lambda: qr.png(data))
 
 
+def office_calendar(today):
+    """The office's working days around `today` (holidays, leave, closures)."""
+    return _cache("calendar").get(today.year, lambda: calendar.office_calendar(today))
+
+
 def _forgetting(*kinds):
     def forget(sender=None, **extra):
         # Services also run outside a request (commands, tests' set-up).
@@ -127,6 +134,7 @@ def _forgetting(*kinds):
 _forget_counts = _forgetting("queue_counts")
 _forget_office = _forgetting("office", "pages")
 _forget_document_types = _forgetting("document_types", "pages")
+_forget_calendar = _forgetting("calendar", "pages")
 
 
 def init_app(app):
@@ -137,3 +145,4 @@ def init_app(app):
     signals.requests_changed.connect(_forget_counts)
     signals.office_changed.connect(_forget_office)
     signals.document_types_changed.connect(_forget_document_types)
+    signals.calendar_changed.connect(_forget_calendar)

@@ -19,6 +19,8 @@ from babel import dates as babel_dates
 from flask import g
 from flask_babel import get_timezone
 
+from kiosk.services.submissions import Clock
+from kiosk.web import caches
 from kiosk.web.i18n import current_locale
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -116,3 +118,9 @@ def office_today():
 def to_office_date(utc_naive):
     """The office-local calendar date of a stored (naive UTC) time."""
     return utc_naive.replace(tzinfo=dt.UTC).astimezone(office_zone()).date()
+
+
+def office_clock():
+    """The office's date, time zone and working days, for due dates."""
+    today = office_today()
+    return Clock(today, office_zone(), caches.office_calendar(today))

@@ -125,6 +125,13 @@ STATUS_NEXT_STEPS = {
     ),
 }
 
+# Instead of "you need not do anything" once a request is past its due date.
+LATE_NEXT_STEP = _l(
+    "We are sorry: your request is taking longer than we promised. You do not "
+    "need to apply again, and we are still working on it. If you would like to "
+    "know more, contact the office below and mention your tracking number."
+)
+
 CHANNEL_LABELS = {
     "kiosk": _l("Kiosk"),
     "web": _l("Website"),

@@ -1,5 +1,6 @@
 """Forms of the admin pages, with the checks each setting needs."""
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -329,4 +330,35 @@ class KioskForm(FlaskForm):
         _l("Receipt paper width"),
         choices=[("80", _l("80 mm")), ("58", _l("58 mm"))],
         default="80",
+    )
+
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _a_date(form, field):
+    """A date as a browser's date input sends it (YYYY-MM-DD), or as people
+    write it where there is no date picker (17/08/2027)."""
+    text = (field.data or "").strip()
+    written = _DAY_MONTH_YEAR.fullmatch(text)
+    try:
+        if written:
+            day, month, year = (int(part) for part in written.groups())
+            field.data = dt.date(year, month, day)
+        else:
+            field.data = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _l("Enter the date as day, month and year, for example 17/08/2027.")
+        ) from None
+
+
+class ClosureForm(FlaskForm):
+    """A day the office closes besides weekends and national holidays."""
+
+    day = StringField(_l("Date"), validators=[DataRequired(REQUIRED), _a_date])
+    reason = StringField(
+        _l("Reason"),
+        filters=[validation.clean_text],
+        validators=[DataRequired(REQUIRED), _at_most(160)],
     )

@@ -17,7 +17,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from kiosk.services import submissions
-from kiosk.web import kiosk_flow
+from kiosk.web import caches, kiosk_flow
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
@@ -104,6 +104,7 @@ def _send(form):
             form.cleaned(),
             channel="kiosk",
             today=office_today(),
+            calendar=caches.office_calendar(office_today()),
             kiosk=g.kiosk_device,
             form_token=form.form_token.data or None,
         )

@@ -13,6 +13,7 @@ from flask import (
 from kiosk.data import public_record
 from kiosk.domain import tracking, workflow
 from kiosk.web import i18n
+from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
 
 KEPT_ON_REDIRECT = ("lang", "paper", "new")
@@ -73,6 +74,7 @@ def public_view(record):
     # missing, before the documents came) would read as today's news.
     last = record.events[-1] if record.events else None
     current_note = last.note if last is not None and last.status == status else ""
+    late = workflow.is_late(status, record.due_date, office_today())
     return {
         "record": record,
         "number": record.number,
@@ -80,14 +82,15 @@ def public_view(record):
         "status": status,
         "status_label": i18n.STATUS_LABELS[status],
         "explanation": i18n.STATUS_EXPLANATIONS[status],
-        "next_step": i18n.STATUS_NEXT_STEPS[status],
+        "next_step": i18n.LATE_NEXT_STEP if late else i18n.STATUS_NEXT_STEPS[status],
+        "late": late,
         "events": record.events,
         "current_note": current_note,
         "due_date": record.due_date,
         # Once the document is ready (or the request has ended) the expected
         # date is news no more.
         "awaits_document": status not in workflow.FINAL and status != workflow.READY,
-        "show_office": status in (workflow.READY, workflow.NEEDS_INFO),
+        "show_office": late or status in (workflow.READY, workflow.NEEDS_INFO),
         "office": g.office,
         "steps": workflow.STATUSES,
     }

@@ -69,6 +69,7 @@ def apply():
         form.cleaned(),
         channel="web",
         today=office_today(),
+        calendar=caches.office_calendar(office_today()),
         kiosk=via_kiosk,
         form_token=form.form_token.data or None,
     )
@@ -115,12 +116,22 @@ def tracking_page(number):
     """Status of one request in plain words, with its public timeline."""
     record = lookup.find(number, endpoint="public.tracking_page")
 
+    view = lookup.public_view(record)
+
     def render():
-        return render_template("public/tracking.html", **lookup.public_view(record))
+        return render_template("public/tracking.html", **view)
 
     # The page holds no personal data, cookie or token: the same HTML serves
-    # everyone until the request's status moves (its version changes).
-    key = ("tracking", request.full_path, current_locale(), record.version)
+    # everyone until the request's status moves (its version changes), its
+    # due date moves (the office closes a day) or it becomes late.
+    key = (
+        "tracking",
+        request.full_path,
+        current_locale(),
+        record.version,
+        record.due_date,
+        view["late"],
+    )
     return caches.page(key, render)
 
 

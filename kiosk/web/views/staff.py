@@ -21,7 +21,7 @@ from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
 from kiosk.services import queue, security_log, submissions
 from kiosk.web import auth, caches, security_events, whatsapp_links
-from kiosk.web.dates import office_today, office_zone
+from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import BulkForm, MoveForm
 from kiosk.web.i18n import STATUS_LABELS
@@ -104,6 +104,7 @@ def bulk_move():
             staff=g.staff,
             public_note=form.public_note.data,
             internal_note=form.internal_note.data,
+            clock=office_clock(),
         )
         status = 200
         if any(outcome.moved for outcome in outcomes):
@@ -206,6 +207,7 @@ def move(number):
             staff=g.staff,
             public_note=form.public_note.data,
             internal_note=form.internal_note.data,
+            clock=office_clock(),
         )
     except workflow.MoveRefused as refused:
         current = Submission.by_number(submission.number)

@@ -5,7 +5,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from kiosk.data import public_record
 from kiosk.data.models import Submission
 from kiosk.services import submissions
-from kiosk.web import auth, whatsapp_links
+from kiosk.web import auth, caches, whatsapp_links
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import IntakeForm
@@ -56,6 +56,7 @@ def new():
         answers,
         channel=form.channel.data,
         today=office_today(),
+        calendar=caches.office_calendar(office_today()),
         staff=g.staff,
         form_token=form_token,
     )

@@ -453,6 +453,12 @@ def catalogue():
                   _submit_empty("/staff/admin/kiosks",
                                 "form[action='/staff/admin/kiosks']")),
         ],
+        "/staff/admin/calendar": [
+            State("admin: working days", staff, _goto(lambda s: "/staff/admin/calendar")),
+            State("admin: working days, errors", staff,
+                  _submit_empty("/staff/admin/calendar",
+                                "form[action='/staff/admin/calendar']")),
+        ],
         "/staff/admin/audit": [
             State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),
         ],
