@@ -115,7 +115,7 @@ def test_overdue_filter_shows_open_requests_past_their_date(app, clerk):
     ).execute()
     response = clerk.get("/staff?overdue=1")
     assert shown(response) == [late.number]
-    assert "overdue-tag\">Late<" in response.get_data(as_text=True)
+    assert 'overdue-tag">Late<' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
