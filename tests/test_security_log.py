@@ -3,6 +3,7 @@ their details are recorded (who, when, from where, what), never the NIK or
 phone searched for; admins read the log; the purge keeps it to its period."""
 
 import datetime as dt
+import re
 
 from kiosk.data.models import SecurityEvent, utcnow
 from kiosk.services import security_log
@@ -121,3 +122,15 @@ def test_the_purge_deletes_events_older_than_the_log_period(make_app):
     assert result.exit_code == 0, result.output
     assert "1 events older than 30 days deleted" in result.output
     assert [e.id for e in _events()] == [recent.id]
+
+
+def test_the_log_pages_through_older_events(app, admin):
+    for number in range(security_log.PAGE_SIZE + 5):
+        security_log.record(security_log.FORBIDDEN, path=f"/staff/admin/p{number}")
+    first = admin.get("/staff/admin/security", query_string={"kind": "forbidden"})
+    assert "/staff/admin/p54<" in first.text and "/staff/admin/p5<" in first.text
+    assert "/staff/admin/p4<" not in first.text
+    older = re.search(r'href="([^"]*before=\d+[^"]*)">Older events', first.text)
+    rest = admin.get(older.group(1).replace("&amp;", "&")).text
+    assert "/staff/admin/p4<" in rest and "/staff/admin/p0<" in rest
+    assert "/staff/admin/p5<" not in rest and "Older events" not in rest

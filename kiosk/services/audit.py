@@ -75,20 +75,24 @@ def record_admin_change(staff, action, target="", details=None):
     )
 
 
-def admin_changes_page(before_id=None, size=PAGE_SIZE):
-    """Administrators' changes, newest first, `size` at a time, continuing below `before_id`."""
-    query = (
-        AdminEvent.select(AdminEvent, StaffMember)
-        .join(StaffMember, pw.JOIN.LEFT_OUTER, on=AdminEvent.staff == StaffMember.id)
-        .order_by(AdminEvent.id.desc())
-        .limit(size + 1)
-    )
+def newest_first(model, query, before_id=None, size=PAGE_SIZE):
+    """One page of an append-only log's `query`: `size` rows newest first,
+    below `before_id`. Returns (rows, the id to continue below, or None)."""
+    query = query.order_by(model.id.desc()).limit(size + 1)
     if before_id:
-        query = query.where(AdminEvent.id < before_id)
+        query = query.where(model.id < before_id)
     rows = list(query)
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].id if more and rows else None)
+
+
+def admin_changes_page(before_id=None, size=PAGE_SIZE):
+    """Administrators' changes, newest first, `size` at a time, continuing below `before_id`."""
+    query = AdminEvent.select(AdminEvent, StaffMember).join(
+        StaffMember, pw.JOIN.LEFT_OUTER, on=AdminEvent.staff == StaffMember.id
+    )
+    return newest_first(AdminEvent, query, before_id, size)
 
 
 def details_of(event):

@@ -12,6 +12,7 @@ import peewee as pw
 
 from kiosk.data.db import db
 from kiosk.data.models import SecurityEvent, StaffMember, utcnow
+from kiosk.services import audit
 
 PAGE_SIZE = 50
 
@@ -58,22 +59,14 @@ def record(kind, *, staff=None, address="", path="", subject="", details=None):
 def page(*, kind=None, staff_id=None, before_id=None, size=PAGE_SIZE):
     """Events newest first, `size` at a time below `before_id`, optionally of
     one kind or one staff member. Returns (events, the id to continue below)."""
-    query = (
-        SecurityEvent.select(SecurityEvent, StaffMember)
-        .join(StaffMember, pw.JOIN.LEFT_OUTER, on=SecurityEvent.staff == StaffMember.id)
-        .order_by(SecurityEvent.id.desc())
-        .limit(size + 1)
+    query = SecurityEvent.select(SecurityEvent, StaffMember).join(
+        StaffMember, pw.JOIN.LEFT_OUTER, on=SecurityEvent.staff == StaffMember.id
     )
     if kind:
         query = query.where(SecurityEvent.kind == kind)
     if staff_id:
         query = query.where(SecurityEvent.staff == staff_id)
-    if before_id:
-        query = query.where(SecurityEvent.id < before_id)
-    rows = list(query)
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    return audit.newest_first(SecurityEvent, query, before_id, size)
 
 
 def delete_older_than(days, now=None):
