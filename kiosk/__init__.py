@@ -20,11 +20,15 @@ from kiosk.web.views import (
     admin_calendar,
     admin_office,
     api,
+    collection,
+    display,
     errors,
     kiosk,
     public,
     staff,
     staff_auth,
+    staff_calls,
+    staff_collection,
     staff_intake,
 )
 
@@ -38,6 +42,12 @@ BLUEPRINTS = (
     admin.bp,
     admin_office.bp,
     admin_calendar.bp,
+    display.bp,
+    staff_calls.bp,
+    staff_calls.admin_bp,
+    collection.bp,
+    staff_collection.bp,
+    staff_collection.admin_bp,
 )
 
 htmx = Htmx()

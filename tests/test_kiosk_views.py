@@ -10,6 +10,7 @@ from kiosk.domain import qr, tracking
 from kiosk.web import kiosk_devices
 from tests.support.factories import APPLICANT, form_data, make_submission
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
+from tests.support.tickets import ticket_token
 
 
 @pytest.fixture
@@ -38,7 +39,10 @@ def kiosk_urls(app, number):
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/kiosk") and "GET" in rule.methods:
-            urls.append(rule.rule.replace("<number>", number))
+            url = rule.rule.replace("<number>", number)
+            if "<token>" in url:
+                url = url.replace("<token>", ticket_token(app))
+            urls.append(url)
     assert {"/kiosk", "/kiosk/apply", "/kiosk/status"} <= set(urls)
     return sorted(urls)
 

@@ -6,8 +6,9 @@ The list of pages comes from the route map, so a new page cannot escape.
 import pytest
 
 from kiosk.data.seed import OFFICE
-from tests.support.factories import make_submission
+from tests.support.factories import collection_booking
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
+from tests.support.tickets import ticket_token
 
 # Endpoints that are not HTML pages (images, JSON, files) or only redirect.
 NOT_PAGES = {
@@ -24,7 +25,7 @@ NOT_PAGES = {
 
 def public_page_urls(app, number):
     """A URL for every public GET page, with sample values for its arguments."""
-    samples = {"number": number}
+    samples = {"number": number, "token": ticket_token(app)}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
@@ -33,14 +34,15 @@ def public_page_urls(app, number):
             continue  # covered by the staff and kiosk tests, signed in / registered
         missing = set(rule.arguments) - set(samples)
         assert not missing, f"add a sample value for {missing} ({rule.rule})"
-        urls.append(rule.rule.replace("<number>", number))
+        urls.append(rule.rule.replace("<number>", number).replace("<token>", samples["token"]))
     return sorted(urls)
 
 
 @pytest.fixture
 def number(app):
+    # Ready, with a time to collect booked: the collection pages show it too.
     with app.app_context():
-        return make_submission().number
+        return collection_booking().submission.number
 
 
 def test_every_public_page_is_listed(app, number):

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.data.models import DocumentType, KioskDevice, OfficeClosure
+from kiosk.data.models import DocumentType, KioskDevice, OfficeClosure, ServiceCounter
 from kiosk.web.security import CONTENT_SECURITY_POLICY
-from tests.support.factories import form_data, make_submission
+from tests.support.factories import collection_booking, form_data, make_submission
 from tests.support.http import hidden_value
 from tests.support.staff import PASSWORD, make_staff, sign_in, staff_client
+from tests.support.tickets import ticket_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 KIOSK_TOKEN = "security-walk-kiosk-token"
@@ -37,6 +38,10 @@ def samples(app):
             "type_id": DocumentType.select().first().id,
             "kiosk_id": kiosk.id,
             "closure_id": closure.id,
+            "counter_id": ServiceCounter.select().first().id,
+            "token": ticket_token(app),
+            "booking_id": collection_booking().id,
+            "state": "arrived",
         }
 
 

@@ -77,6 +77,9 @@ def _example_values(app):
         "type_id": 1,
         "kiosk_id": 1,
         "closure_id": 1,
+        "counter_id": 1,
+        "booking_id": 1,
+        "state": "arrived",
     }
 
 
@@ -120,6 +123,8 @@ def test_every_admin_route_refuses_a_staff_member(app):
         "admin",
         "admin_office",
         "admin_calendar",
+        "admin_counters",
+        "admin_collection",
     }
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -23,6 +23,7 @@ def staff_pages(app):
         "/staff",
         "/staff?status=open&q=andi&overdue=1",
         "/staff/today",
+        "/staff/collections",
         "/staff/new",
         f"/staff/new/{recorded.number}",
         f"/staff/s/{submission.number}",
@@ -38,6 +39,10 @@ def staff_pages(app):
         "/staff/admin/audit",
         "/staff/admin/security",
         "/staff/admin/calendar",
+        "/staff/admin/collection",
+        "/staff/admin/counters",
+        "/staff/check-in",
+        "/staff/calls?counter=1",
         "/staff/account",
     ]
 

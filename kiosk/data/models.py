@@ -344,6 +344,53 @@ class SecurityEvent(BaseModel):
         )
 
 
+class CollectionHours(BaseModel):
+    """One weekday's collection hours, set by the admin (services/collection.py);
+    a weekday without a row has domain/collection_hours.DEFAULT_HOURS.
+
+    `opens` and `closes` are minutes after midnight on the office's clock
+    (office-local time of day, not UTC).
+    """
+
+    weekday = pw.SmallIntegerField(unique=True)  # 0 Monday ... 6 Sunday
+    is_open = pw.BooleanField(default=True)
+    opens = pw.SmallIntegerField()
+    closes = pw.SmallIntegerField()
+    slot_minutes = pw.SmallIntegerField(default=30)
+    capacity = pw.SmallIntegerField(default=6)
+
+
+class CollectionSlot(BaseModel):
+    """How many people booked one collection slot. The row is inserted with
+    the first booking; `booked` only moves by conditional UPDATEs, so two
+    residents racing for the last place never both get it.
+
+    `start` is office-local: the office's date and time of day, naive, unlike
+    the UTC timestamps elsewhere (a slot at 08:30 is 08:30 at the counter).
+    """
+
+    start = pw.DateTimeField(unique=True)
+    booked = pw.IntegerField(default=0)
+
+
+class CollectionBooking(BaseModel):
+    """A request's collection appointment (one per request) and, once handed
+    over, who collected it. The collector's name and the relation's text are
+    personal data: erased by the purge (services/retention.py)."""
+
+    submission = pw.ForeignKeyField(
+        Submission, unique=True, backref="collection_bookings", on_delete="CASCADE"
+    )
+    slot = pw.ForeignKeyField(CollectionSlot, backref="bookings")
+    state = pw.CharField(max_length=12, default="expected")
+    booked_at = pw.DateTimeField(default=utcnow)
+    collector_name = pw.CharField(max_length=100, default="")
+    collector_relation = pw.CharField(max_length=12, default="")
+    collector_relation_other = pw.CharField(max_length=60, default="")
+    handled_by = pw.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    handled_at = pw.DateTimeField(null=True)
+
+
 class OfficeClosure(BaseModel):
     """A day the office is closed besides weekends and national holidays (a
     local holiday, an office event): due dates skip it (services/calendar.py)."""
@@ -352,6 +399,68 @@ class OfficeClosure(BaseModel):
     reason = pw.CharField(max_length=160, default="")
     created_by = pw.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
     created_at = pw.DateTimeField(default=utcnow)
+
+
+# Queue tickets (services/tickets.py, services/counters.py): what a resident
+# comes for, and the letter of its tickets.
+TICKET_SERVICES = {"collection": "A", "counter": "B", "recording": "C"}
+
+
+class QueueSettings(BaseModel):
+    """The queue's one row of settings (seeded with the counters)."""
+
+    no_show_minutes = pw.IntegerField(default=5)
+
+
+class ServiceCounter(BaseModel):
+    """A counter (loket) and the services its clerk calls tickets for."""
+
+    number = pw.IntegerField(unique=True)
+    name = pw.CharField(max_length=40, default="")
+    services = pw.CharField(max_length=64, default=",".join(TICKET_SERVICES))
+    active = pw.BooleanField(default=True)
+
+    @property
+    def service_list(self):
+        return [code for code in self.services.split(",") if code in TICKET_SERVICES]
+
+
+class TicketSequence(BaseModel):
+    """The last ticket number given per office day and service: one row each,
+    raised by one UPDATE, so that check-ins at the same moment take turns."""
+
+    day = pw.DateField()
+    service = pw.CharField(max_length=16)
+    last_number = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("day", "service"), True),)
+
+
+class QueueTicket(BaseModel):
+    """A queue ticket ("A-012"). No personal data: at most the request it is for."""
+
+    day = pw.DateField()
+    service = pw.CharField(max_length=16)
+    number = pw.IntegerField()
+    token = pw.CharField(max_length=32, unique=True)  # the resident's /q/ page
+    status = pw.CharField(max_length=16, default="waiting")
+    submission = pw.ForeignKeyField(Submission, null=True, on_delete="SET NULL")
+    counter = pw.ForeignKeyField(ServiceCounter, null=True, on_delete="SET NULL")
+    calls = pw.IntegerField(default=0)  # called, then recalled
+    created_at = pw.DateTimeField(default=utcnow)
+    called_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("day", "service", "number"), True),
+            (("day", "status", "service"), False),
+        )
+
+    @property
+    def label(self):
+        return f"{TICKET_SERVICES.get(self.service, '?')}-{self.number:03d}"
 
 
 ALL_MODELS = [
@@ -371,3 +480,5 @@ REBUILT_MODELS = [NameWord, MigrationMark]
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
 ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay, OfficeClosure]
+ADDED_MODELS += [QueueSettings, ServiceCounter, TicketSequence, QueueTicket]
+ADDED_MODELS += [CollectionHours, CollectionSlot, CollectionBooking]

@@ -3,7 +3,12 @@
 import peewee as pw
 
 from kiosk.data.db import db
-from kiosk.data.models import DocumentType, OfficeSettings
+from kiosk.data.models import (
+    DocumentType,
+    OfficeSettings,
+    QueueSettings,
+    ServiceCounter,
+)
 
 KECAMATAN_SIJUNJUNG = (
     "Kamang Baru",
@@ -167,3 +172,8 @@ def _seed():
                 )
         if not OfficeSettings.select().exists():
             OfficeSettings.create(**OFFICE)
+        # Counters 1-3 for every service, once: the admin may remove them later.
+        if not QueueSettings.select().exists():
+            QueueSettings.create()
+            for number in (1, 2, 3):
+                ServiceCounter.get_or_create(number=number)

@@ -6,6 +6,7 @@ import peewee as pw
 
 from kiosk.data.db import db
 from kiosk.data.models import (
+    CollectionBooking,
     NameWord,
     OfficeSettings,
     StatusEvent,
@@ -27,7 +28,8 @@ def retention_days():
 def purge_personal_data(now=None):
     """Blank name, NIK, phone and note of requests finished before the retention period.
 
-    The words of the name kept for staff search (NameWord) go with the name.
+    The words of the name kept for staff search (NameWord) go with the name,
+    and so does the name of whoever collected the document (CollectionBooking).
     The status history stays, so statistics and the public tracking page keep
     working, but its notes lose what may identify the resident: internal notes
     go, public notes keep their sense without the name or any long number
@@ -79,6 +81,10 @@ def purge_personal_data(now=None):
                 .execute()
             )
             NameWord.delete().where(NameWord.submission.in_(ids)).execute()
+            # Who collected the document, named at the counter.
+            CollectionBooking.update(
+                collector_name="", collector_relation_other=""
+            ).where(CollectionBooking.submission.in_(ids)).execute()
     if is_sqlite:
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

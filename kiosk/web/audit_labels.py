@@ -13,6 +13,8 @@ from kiosk.domain import search
 from kiosk.services import queue
 from kiosk.services.audit import details_of
 from kiosk.web.forms import admin as admin_forms
+from kiosk.web.forms import tickets as ticket_forms
+from kiosk.web.forms.collection import WEEKDAY_LABELS
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
 
@@ -31,6 +33,10 @@ ACTION_LABELS = {
     "queue.export": _l("Requests exported as CSV"),
     "calendar.close": _l("Office closed on a day"),
     "calendar.reopen": _l("Office open again on a day"),
+    "counter.create": _l("Counter added"),
+    "counter.update": _l("Counter changed"),
+    "counter_settings.update": _l("No-show time changed"),
+    "collection.update": _l("Collection hours changed"),
 }
 
 
@@ -58,6 +64,12 @@ FIELD_LABELS = {
         "reason": _l("Reason"),
         "requests": _l("Requests with a new due date"),
     },
+    "counter": {
+        **_form_labels(ticket_forms.CounterForm),
+        "services": _l("Services it calls"),
+    },
+    "counter_settings": _form_labels(ticket_forms.NoShowForm),
+    "collection": {str(day): label for day, label in enumerate(WEEKDAY_LABELS)},
     "queue": {
         "status": _l("Status"),
         "document_type": _l("Document"),
@@ -86,6 +98,7 @@ VALUE_LABELS = {
     "channel": CHANNEL_LABELS,
     "search": SEARCH_KIND_LABELS,
     "order": ORDER_LABELS,
+    "services": ticket_forms.SERVICE_LABELS,
 }
 
 

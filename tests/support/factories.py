@@ -98,3 +98,15 @@ def make_submission(
             current, target, version=current.version, staff=staff, public_note="ok"
         )
     return Submission.by_number(submission.number)
+
+
+def collection_booking(start=None, **fields):
+    """A ready request with a collection time booked (inside an app context);
+    `start` is office-local, by default a weekday morning years ahead."""
+    from kiosk.data.models import CollectionBooking, CollectionSlot
+
+    submission = make_submission(status="ready", **fields)
+    slot = CollectionSlot.create(
+        start=start or dt.datetime(2031, 6, 3, 8, 0), booked=1
+    )
+    return CollectionBooking.create(submission=submission.id, slot=slot)

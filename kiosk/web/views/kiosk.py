@@ -16,11 +16,12 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from kiosk.services import submissions
-from kiosk.web import caches, kiosk_flow
+from kiosk.services import submissions, tickets
+from kiosk.web import caches, check_in, kiosk_flow
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
+from kiosk.web.forms.tickets import CheckInForm
 from kiosk.web.i18n import DEFAULT_LOCALE, current_locale
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.views import errors, lookup
@@ -165,6 +166,30 @@ def status():
         )
         return page, failure.status
     return render_template("kiosk/status_result.html", **lookup.public_view(record))
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+def check_in_screen():
+    """A queue ticket: scan or type the receipt's number, or pick a service."""
+    form = CheckInForm()
+    if not form.is_submitted():
+        return render_template("kiosk/check_in.html", form=form, outcome=None)
+    outcome = check_in.check_in(form) if form.validate() else None
+    if outcome is None or outcome.ticket is None:
+        page = render_template("kiosk/check_in.html", form=form, outcome=outcome)
+        return page, INVALID_FORM
+    return redirect(url_for("kiosk.ticket", token=outcome.ticket.token, new=1), 303)
+
+
+@bp.get("/ticket/<token>")
+def ticket(token):
+    """The ticket, large on screen; a new one prints itself once."""
+    found = tickets.by_token(token)
+    if found is None:
+        return _error(404)
+    just_made = request.args.get("new") == "1"
+    context = check_in.ticket_context(found)
+    return render_template("kiosk/ticket.html", autoprint=just_made, **context)
 
 
 def _error(status, message=None):

@@ -12,6 +12,7 @@ from flask import (
 
 from kiosk.data import public_record
 from kiosk.domain import tracking, workflow
+from kiosk.services import collection
 from kiosk.web import i18n
 from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
@@ -93,4 +94,10 @@ def public_view(record):
         "show_office": late or status in (workflow.READY, workflow.NEEDS_INFO),
         "office": g.office,
         "steps": workflow.STATUSES,
+        # The time booked to collect the document, shown while it is ready.
+        "collection_booking": (
+            collection.booking_by_number(record.number)
+            if status == workflow.READY
+            else None
+        ),
     }

@@ -123,7 +123,9 @@ def tracking_page(number):
 
     # The page holds no personal data, cookie or token: the same HTML serves
     # everyone until the request's status moves (its version changes), its
-    # due date moves (the office closes a day) or it becomes late.
+    # due date moves (the office closes a day), it becomes late or its
+    # collection time is booked, moved or cancelled.
+    booking = view["collection_booking"]
     key = (
         "tracking",
         request.full_path,
@@ -131,6 +133,7 @@ def tracking_page(number):
         record.version,
         record.due_date,
         view["late"],
+        (booking.slot.start, booking.state) if booking else None,
     )
     return caches.page(key, render)
 

@@ -89,6 +89,24 @@ def _apply_check(page, site, lang):
     page.locator("button[name=step][value=confirm]").wait_for()
 
 
+def _collection_booked(page, site, lang):
+    """The ready request books the first free time: its slip."""
+    page.goto(site.url + with_lang(f"/t/{site.numbers['ready']}/collect", lang))
+    page.locator("input[name=slot]:not([disabled])").first.check()
+    page.locator(".collect-form button[type=submit]").click()
+    page.locator(".collect-slip").wait_for()
+
+
+def _collection_handover(page, site, lang):
+    """The clerk's handover form for the ready request's booked time."""
+    _collection_booked(page, site, lang)
+    page.goto(site.url + with_lang(f"/t/{site.numbers['ready']}/collect", lang))
+    day = page.locator("input[name=slot]:checked").get_attribute("value")[:10]
+    page.goto(site.url + with_lang(f"/staff/collections?day={day}", lang))
+    page.locator("a[href*='/collected']").first.click()
+    page.locator("#collector_name").wait_for()
+
+
 def _rate_limited(page, site, lang):
     """The 429 page, from the second server whose lookups are limited to 1 a minute."""
     for _ in range(3):
@@ -301,6 +319,48 @@ def _kiosk_status(number_of=None):
     return show
 
 
+def _kiosk_check_in_not_ready(page, site, lang):
+    """A collection ticket asked for a request still being checked."""
+    page.goto(f"{site.url}/kiosk/check-in?lang={lang}")
+    page.locator("#number").fill(site.numbers["verifying"])
+    _kiosk_done(page)
+    page.locator("#number-error").wait_for()
+
+
+def _counters_error(page, site, lang):
+    """The no-show time sent empty: the counters page with its error."""
+    page.goto(site.url + with_lang("/staff/admin/counters", lang))
+    page.locator("#wait-no_show_minutes").fill("")
+    page.locator("form[action='/staff/admin/counters/no-show'] button").click()
+    page.locator("#error-summary").wait_for()
+
+
+def _collect(status):
+    return lambda site: f"/t/{site.numbers[status]}/collect"
+
+
+def _collection_empty(page, site, lang):
+    page.goto(site.url + with_lang(_collect("ready")(site), lang))
+    page.evaluate("document.querySelectorAll('input[name=slot]')"
+                  ".forEach(function (i) { i.checked = false; })")
+    page.locator(".collect-form button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+
+
+def _collection_handover_empty(page, site, lang):
+    _collection_handover(page, site, lang)
+    page.fill("#collector_name", "")
+    page.locator("form[action*='/collected'] button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+
+
+def _collection_hours_wrong(page, site, lang):
+    page.goto(site.url + with_lang("/staff/admin/collection", lang))
+    page.fill("#closes_0", "07:00")
+    page.locator("form[action='/staff/admin/collection'] button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+
+
 def _tracking(status):
     return lambda site: f"/t/{site.numbers[status]}"
 
@@ -329,6 +389,14 @@ def catalogue():
             State("tracking: unknown number", public,
                   _goto(lambda s: f"/t/{s.unknown}", 404)),
             State("tracking: typo", public, _goto(lambda s: f"/t/{s.typo}", 400)),
+        ],
+        "/t/<number>/collect": [
+            State("collection: choose a time", public, _goto(_collect("ready"))),
+            State("collection: no time chosen", public, _collection_empty),
+            State("collection: not ready", public, _goto(_collect("processing"), 409)),
+        ],
+        "/t/<number>/collect/slip": [
+            State("collection: slip", public, _collection_booked),
         ],
         "/t/<number>/receipt": [
             State("receipt: just sent", public,
@@ -363,6 +431,28 @@ def catalogue():
                   _kiosk_status(lambda s: s.unknown), swapped=True),
             State("kiosk: status result", kiosk,
                   _kiosk_status(lambda s: s.numbers["needs_info"]), swapped=True),
+        ],
+        "/display": [State("waiting-room screen", public, _goto(lambda s: "/display"))],
+        "/q/<token>": [
+            State("queue ticket page", public, _goto(lambda s: f"/q/{s.ticket_token}")),
+        ],
+        "/kiosk/check-in": [
+            State("kiosk: check-in", kiosk, _goto(lambda s: "/kiosk/check-in")),
+            State("kiosk: check-in, not ready", kiosk, _kiosk_check_in_not_ready),
+        ],
+        "/kiosk/ticket/<token>": [
+            State("kiosk: queue ticket", kiosk,
+                  _goto(lambda s: f"/kiosk/ticket/{s.ticket_token}")),
+        ],
+        "/staff/check-in": [
+            State("staff: check-in", staff, _goto(lambda s: "/staff/check-in")),
+        ],
+        "/staff/calls": [
+            State("staff: calls", staff, _goto(lambda s: "/staff/calls?counter=1")),
+        ],
+        "/staff/admin/counters": [
+            State("admin: counters", staff, _goto(lambda s: "/staff/admin/counters")),
+            State("admin: counters, errors", staff, _counters_error),
         ],
         "/staff/login": [
             State("staff: sign-in", public, _goto(lambda s: "/staff/login")),
@@ -408,6 +498,13 @@ def catalogue():
             State("staff: moved in place", staff, _staff_moved, swapped=True),
         ],
         "/staff/today": [State("staff: today", staff, _goto(lambda s: "/staff/today"))],
+        "/staff/collections": [
+            State("staff: collections", staff, _goto(lambda s: "/staff/collections")),
+        ],
+        "/staff/collections/<int:booking_id>/collected": [
+            State("staff: hand over", staff, _collection_handover),
+            State("staff: hand over, errors", staff, _collection_handover_empty),
+        ],
         "/staff/new": [
             State("staff: record a request", staff, _goto(lambda s: "/staff/new")),
             State("staff: record a request, errors", staff,
@@ -452,6 +549,11 @@ def catalogue():
             State("admin: kiosks, errors", staff,
                   _submit_empty("/staff/admin/kiosks",
                                 "form[action='/staff/admin/kiosks']")),
+        ],
+        "/staff/admin/collection": [
+            State("admin: collection hours", staff,
+                  _goto(lambda s: "/staff/admin/collection")),
+            State("admin: collection hours, errors", staff, _collection_hours_wrong),
         ],
         "/staff/admin/calendar": [
             State("admin: working days", staff, _goto(lambda s: "/staff/admin/calendar")),

@@ -62,6 +62,7 @@ class Site:
     admin_id: int
     type_id: int
     kiosk_token: str
+    ticket_token: str = ""  # a waiting queue ticket (/q/, /kiosk/ticket/)
 
     @property
     def url(self) -> str:
@@ -171,6 +172,11 @@ def _seed(app, movable_count):
         ]
         kiosk_token = secrets.token_urlsafe(24)
         KioskDevice.create(name="Lobby", token=kiosk_token, paper_width=80)
+        from kiosk.services import tickets
+        from kiosk.web.dates import office_today
+
+        with app.test_request_context():
+            ticket, _ = tickets.check_in("counter", office_today())
         number = numbers["submitted"]
         wrong = next(s for s in tracking.ALPHABET if s != number[-1])
         return {
@@ -182,6 +188,7 @@ def _seed(app, movable_count):
             "admin_id": admin.id,
             "type_id": DocumentType.get(DocumentType.code == "KK").id,
             "kiosk_token": kiosk_token,
+            "ticket_token": ticket.token,
         }
 
 
