@@ -210,7 +210,8 @@ def test_a_full_slot_is_shown_full_and_refused(app, admin, client):
         ).status_code
         == 303
     )
-    page = client.get(f"/t/{second}/collect?lang=en").get_data(as_text=True)
+    day = slot.start.date().isoformat()
+    page = client.get(f"/t/{second}/collect?lang=en&day={day}").get_data(as_text=True)
     value = slot_value(slot.start)
     assert f'value="{value}" disabled' in page
     assert "Full" in page
@@ -219,6 +220,33 @@ def test_a_full_slot_is_shown_full_and_refused(app, admin, client):
     assert "That time is full now" in refused.get_data(as_text=True)
     with app.app_context():
         assert collection.booking_by_number(second) is None
+
+
+def test_the_page_lists_one_days_times_and_links_to_the_other_days(app, client):
+    number = _ready(app)
+    days = _offered(app)
+    (_, first_slots), (later_day, later_slots) = days[0], days[-1]
+
+    def listed(query=""):
+        html = client.get(f"/t/{number}/collect?lang=en{query}").get_data(as_text=True)
+        values = {slot_value(s.start) for _, slots in days for s in slots}
+        return {v for v in values if f'value="{v}"' in html}, html
+
+    shown, html = listed()
+    assert shown == {slot_value(s.start) for s in first_slots}
+    for day, _ in days:  # every day offered is a link
+        assert f"/t/{number}/collect?day={day.isoformat()}" in html
+    assert html.count('aria-current="date"') == 1
+    shown, _ = listed(f"&day={later_day.isoformat()}")
+    assert shown == {slot_value(s.start) for s in later_slots}
+    for made_up in ("2001-01-01", "tomorrow", "9999-99-99"):
+        shown, _ = listed(f"&day={made_up}")
+        assert shown == {slot_value(s.start) for s in first_slots}
+    # Once booked, the page opens on the booked day.
+    booked = later_slots[0]
+    client.post(f"/t/{number}/collect", data={"slot": slot_value(booked.start)})
+    shown, _ = listed()
+    assert slot_value(booked.start) in shown
 
 
 def test_no_choice_gets_the_error_summary(app, client):

@@ -34,7 +34,9 @@ def public_page_urls(app, number):
             continue  # covered by the staff and kiosk tests, signed in / registered
         missing = set(rule.arguments) - set(samples)
         assert not missing, f"add a sample value for {missing} ({rule.rule})"
-        urls.append(rule.rule.replace("<number>", number).replace("<token>", samples["token"]))
+        urls.append(
+            rule.rule.replace("<number>", number).replace("<token>", samples["token"])
+        )
     return sorted(urls)
 
 

@@ -8,9 +8,14 @@ import threading
 import pytest
 
 from kiosk.data.db import db
-from kiosk.data.models import KioskDevice, QueueTicket, ServiceCounter
+from kiosk.data.models import (
+    CollectionBooking,
+    KioskDevice,
+    QueueTicket,
+    ServiceCounter,
+)
 from kiosk.services import counters, tickets
-from tests.support.factories import APPLICANT, make_submission
+from tests.support.factories import APPLICANT, collection_booking, make_submission
 from tests.support.staff import fast_passwords, staff_client  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -70,6 +75,17 @@ def test_the_same_request_checked_in_again_gets_its_open_ticket_back(app):
         assert created and not created_again and again.id == first.id
         other, _ = tickets.check_in("counter", TODAY, ready)  # another service
         assert other.id != first.id
+
+
+def test_checking_in_for_a_booked_collection_marks_the_resident_arrived(app):
+    with app.app_context():
+        today = collection_booking(start=dt.datetime(2031, 3, 3, 9, 0))
+        other_day = collection_booking(start=dt.datetime(2031, 3, 4, 9, 0))
+        for booking in (today, other_day):
+            tickets.check_in("collection", TODAY, booking.submission)
+        states = [CollectionBooking.get_by_id(b.id).state for b in (today, other_day)]
+    # A resident who came on another day than booked is the clerk's call.
+    assert states == ["arrived", "expected"]
 
 
 def test_check_ins_at_the_same_moment_get_distinct_numbers(app):
@@ -226,7 +242,8 @@ def test_clerk_calls_sees_the_request_and_marks_it_served(app):
         "/staff/check-in", data={"number": ready.number, "service": "collection"}
     )
     assert response.status_code == 303
-    assert "A-001" in clerk.get(response.headers["Location"]).text
+    ticket_page = clerk.get(response.headers["Location"] + "&lang=en").text
+    assert "A-001" in ticket_page and "Print the ticket" in ticket_page
     clerk.post("/staff/calls", data={"counter": "1", "action": "next"})
     page = clerk.get("/staff/calls?counter=1").text
     assert "A-001" in page and f"/staff/s/{ready.number}" in page

@@ -281,6 +281,20 @@ def mark(booking_id, state, staff):
     return updated == 1
 
 
+def note_arrival(submission_id, day):
+    """A resident with a booking for `day` checked in: expected -> arrived."""
+    midnight = dt.datetime.combine(day, dt.time())
+    slots_of_day = CollectionSlot.select(CollectionSlot.id).where(
+        (CollectionSlot.start >= midnight)
+        & (CollectionSlot.start < midnight + dt.timedelta(days=1))
+    )
+    CollectionBooking.update(state=ARRIVED, handled_at=utcnow()).where(
+        (CollectionBooking.submission == submission_id)
+        & (CollectionBooking.state == EXPECTED)
+        & CollectionBooking.slot.in_(slots_of_day)
+    ).execute()
+
+
 def hand_over(booking, *, staff, name, relation, relation_other, clock):
     """The document is handed over: ready -> completed (submissions.move, which
     raises workflow.MoveRefused), then who collected it is recorded."""

@@ -21,6 +21,7 @@ from kiosk.data.models import (
     utcnow,
 )
 from kiosk.domain import workflow
+from kiosk.services import collection
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
 OPEN = (WAITING, CALLED)
@@ -103,6 +104,8 @@ def check_in(service, day, submission=None):
                 token=secrets.token_urlsafe(12),
                 submission=submission,
             )
+            if service == COLLECTION:
+                collection.note_arrival(submission.id, day)
     except _Existing as found:  # the transaction gave its number back
         return found.ticket, False
     return ticket, True

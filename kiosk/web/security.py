@@ -172,6 +172,9 @@ def refuse_nul_in_forms():
         "multipart/form-data",
     ):
         form = request.form
+        # A multipart part whose name cannot be parsed arrives with the name None.
+        if None in form:
+            abort(400)
         if _has_nul(form.keys()) or any(_has_nul(v) for v in form.listvalues()):
             abort(400)
 

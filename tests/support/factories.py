@@ -106,7 +106,5 @@ def collection_booking(start=None, **fields):
     from kiosk.data.models import CollectionBooking, CollectionSlot
 
     submission = make_submission(status="ready", **fields)
-    slot = CollectionSlot.create(
-        start=start or dt.datetime(2031, 6, 3, 8, 0), booked=1
-    )
+    slot = CollectionSlot.create(start=start or dt.datetime(2031, 6, 3, 8, 0), booked=1)
     return CollectionBooking.create(submission=submission.id, slot=slot)

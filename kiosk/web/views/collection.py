@@ -91,19 +91,45 @@ def _context(submission):
     }
 
 
+def _shown_day(days, form, booking):
+    """The one day whose times the page lists (a phone would scroll through
+    ten days of times otherwise): the day asked for, else the day of the
+    time chosen or booked, else the first day with room."""
+    offered = [day for day, _ in days]
+    wanted = [_parse_day(request.args.get("day"))]
+    chosen = getattr(form.slot, "start", None)  # set once the form validated
+    if chosen is not None:
+        wanted.append(chosen.date())
+    if booking is not None:
+        wanted.append(booking.slot.start.date())
+    wanted += [day for day, slots in days if any(not s.full for s in slots)]
+    return next((day for day in wanted if day in offered), offered[0])
+
+
+def _parse_day(text):
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
 def _choose_page(submission, form, status=200, refusal=None):
-    days = []
+    days, shown = [], None
+    context = _context(submission)
     if submission.status == workflow.READY:
         days = collection.offered(office_now(), caches.office_calendar(office_today()))
+    if days:
+        shown = _shown_day(days, form, context["booking"])
     return _render(
         "public/collect.html",
         status,
         form=form,
         days=days,
+        shown_day=shown,
         slot_value=slot_value,
         refusal=refusal,
         cancelled=request.args.get("cancelled") == "1",
-        **_context(submission),
+        **context,
     )
 
 

@@ -341,8 +341,10 @@ def _collect(status):
 
 def _collection_empty(page, site, lang):
     page.goto(site.url + with_lang(_collect("ready")(site), lang))
-    page.evaluate("document.querySelectorAll('input[name=slot]')"
-                  ".forEach(function (i) { i.checked = false; })")
+    page.evaluate(
+        "document.querySelectorAll('input[name=slot]')"
+        ".forEach(function (i) { i.checked = false; })"
+    )
     page.locator(".collect-form button[type=submit]").click()
     page.locator("#error-summary").wait_for()
 
