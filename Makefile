@@ -54,11 +54,12 @@ compile: $(RUNTIME_STAMP)
 		$(BIN)/pybabel -q compile -d translations; \
 	fi
 
-# The app creates its instance folder, database and secret key on first start.
+# The app creates its instance folder, database and secret key on first start;
+# the message worker (kiosk/worker.py) runs beside it and stops with it.
 # kiosk/serve.py sets waitress's connection limits and refuses a HOST other
 # machines can reach until the site's host names are configured.
 run: $(RUNTIME_STAMP) compile
-	$(BIN)/python -m kiosk.serve --listen $(HOST):$(PORT)
+	$(BIN)/python -m kiosk.serve --listen $(HOST):$(PORT) --with-worker
 
 # Debian packages the tests need, each installed only if missing; apt-get update
 # only then too: a fresh machine has no package lists, and updating them on every

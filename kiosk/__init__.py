@@ -11,6 +11,7 @@ from kiosk.web import (
     hosts,
     i18n,
     kiosk_devices,
+    notifications,
     security,
     templating,
     urls,
@@ -18,30 +19,36 @@ from kiosk.web import (
 from kiosk.web.views import (
     admin,
     admin_calendar,
+    admin_messages,
     admin_office,
     api,
     collection,
     display,
     errors,
     kiosk,
+    lost_number,
     public,
     staff,
     staff_auth,
     staff_calls,
     staff_collection,
     staff_intake,
+    staff_outbox,
 )
 
 BLUEPRINTS = (
     public.bp,
+    lost_number.bp,
     api.bp,
     kiosk.bp,
     staff_auth.bp,
     staff.bp,
     staff_intake.bp,
+    staff_outbox.bp,
     admin.bp,
     admin_office.bp,
     admin_calendar.bp,
+    admin_messages.bp,
     display.bp,
     staff_calls.bp,
     staff_calls.admin_bp,
@@ -79,6 +86,7 @@ def create_app(test_config=None):
     auth.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    notifications.init_app(app)
 
     # Request hooks, in the order they run. Flask runs after-request hooks in
     # the reverse order of registration, so the first one registered runs last.
@@ -91,6 +99,8 @@ def create_app(test_config=None):
     app.before_request(kiosk_devices.identify)
     app.after_request(kiosk_devices.remember)
     app.after_request(i18n.remember_choice)
+    # The messages a request queued go to the worker once its writes committed.
+    app.after_request(notifications.wake_worker)
     # After the kiosk is known, so that a kiosk's bad form gets its own screen.
     app.before_request(security.refuse_nul_in_forms)
     security.csrf.init_app(app)  # the CSRF check

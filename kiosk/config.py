@@ -49,6 +49,24 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+    # The worker's task queue (kiosk/worker.py): None, a SQLite file in the
+    # instance folder; redis://... or postgresql://... when several servers run.
+    "QUEUE_URL": None,
+    # Delivery providers' addresses and secrets (services/providers.py); the
+    # admin chooses the provider, these say how to reach it.
+    "NOTIFY_WHATSAPP_CLOUD_URL": "https://graph.facebook.com/v21.0",
+    "NOTIFY_WHATSAPP_CLOUD_PHONE_ID": "",
+    "NOTIFY_WHATSAPP_CLOUD_TOKEN": "",
+    "NOTIFY_WHATSAPP_TEMPLATE_PREFIX": "dukcapil_",
+    "NOTIFY_GATEWAY_WHATSAPP_URL": "",
+    "NOTIFY_GATEWAY_SMS_URL": "",
+    "NOTIFY_GATEWAY_TOKEN": "",
+    "NOTIFY_WEBHOOK_URL": "",
+    "NOTIFY_WEBHOOK_SECRET": "",
+    # A message a worker took this long ago without finishing is taken again.
+    "NOTIFY_SENDING_LEASE_SECONDS": 300,
+    "LOST_NUMBER_RATE_LIMIT": "5 per hour",
+    "LOST_NUMBER_NIK_RATE_LIMIT": "3 per day",
 }
 
 # Settings read from the environment, with how to turn the text into a value.
@@ -62,6 +80,17 @@ ENVIRONMENT = {
     "TRUSTED_PROXIES": int,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()] or None,
     "SESSION_ABSOLUTE_SECONDS": int,
+    "QUEUE_URL": str,
+    "NOTIFY_WHATSAPP_CLOUD_URL": str,
+    "NOTIFY_WHATSAPP_CLOUD_PHONE_ID": str,
+    "NOTIFY_WHATSAPP_CLOUD_TOKEN": str,
+    "NOTIFY_WHATSAPP_TEMPLATE_PREFIX": str,
+    "NOTIFY_GATEWAY_WHATSAPP_URL": str,
+    "NOTIFY_GATEWAY_SMS_URL": str,
+    "NOTIFY_GATEWAY_TOKEN": str,
+    "NOTIFY_WEBHOOK_URL": str,
+    "NOTIFY_WEBHOOK_SECRET": str,
+    "NOTIFY_SENDING_LEASE_SECONDS": int,
 }
 
 

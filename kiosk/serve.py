@@ -2,6 +2,11 @@
 
     .venv/bin/python -m kiosk.serve --listen 127.0.0.1:8080 [--threads 8]
         [--trusted-proxy 127.0.0.1 --trusted-proxy-headers "x-forwarded-for ..."]
+        [--with-worker]
+
+--with-worker also runs the message worker (kiosk/worker.py) as a child
+process, stopped with the site: one command for a single machine. In
+production the worker runs as its own service (README).
 
 waitress's own defaults let about a hundred connections that never finish their
 request lock everyone else out; this module sets every limit explicitly, and
@@ -11,6 +16,7 @@ refuses to listen beyond this machine without the site's public host names.
 import argparse
 import ipaddress
 import resource
+import subprocess
 import sys
 
 import peewee
@@ -85,6 +91,11 @@ def parse_arguments(argv=None):
     parser.add_argument(
         "--trusted-proxy-headers", metavar="NAMES", help='e.g. "x-forwarded-for"'
     )
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also run the message worker, stopped with the site",
+    )
     arguments = parser.parse_args(argv)
     arguments.listen = arguments.listen or ["127.0.0.1:8080"]
     for address in arguments.listen:
@@ -154,6 +165,22 @@ def main(argv=None):
         for name in ("trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers")
         if (value := getattr(arguments, name)) is not None
     }
+    worker = start_worker() if arguments.with_worker else None
+    try:
+        _serve(app, arguments, trusted)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def start_worker():
+    """The message worker as a child process with this process's settings."""
+    return subprocess.Popen([sys.executable, "-m", "kiosk.worker"])
+
+
+def _serve(app, arguments, trusted):
     waitress.serve(
         app,
         listen=" ".join(arguments.listen),
@@ -172,7 +199,6 @@ def main(argv=None):
         ident="",
         **trusted,
     )
-    return 0
 
 
 if __name__ == "__main__":

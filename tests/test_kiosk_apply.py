@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from kiosk.data.models import DocumentType, KioskDevice, Submission
+from kiosk.data.models import DocumentType, KioskDevice, MessageChoice, Submission
 from kiosk.web import kiosk_flow
 from tests.support.factories import form_data
 from tests.support.kiosk import answer, hidden_fields, kiosk_answers, walk_to_check
+from tests.support.messages import choose_provider, messages, provider_config
 
 # What walk_to_check() answers.
 ANSWERS = form_data()
@@ -262,3 +263,30 @@ def test_kiosk_steps_work_with_csrf_protection(make_app):
     # A kiosk has no Back or Reload: the message points at its one button.
     assert "Ketuk Mulai dari awal" in refused.text
     assert "muat ulang" not in refused.text.lower()
+
+
+def test_the_kiosk_asks_how_to_be_told_when_the_office_sends_messages(kiosk_client):
+    """A screen after the phone number, counted in the steps; the choice is
+    stored and the tracking number queued for that phone."""
+    app = kiosk_client.application
+    with app.app_context():
+        choose_provider("webhook")
+    app.config.update(provider_config("http://127.0.0.1:9"))
+    response = kiosk_client.get("/kiosk/apply")
+    assert "Step 1 of 10" in response.text
+    for _step, fields in kiosk_answers()[:5]:
+        response = answer(kiosk_client, response.text, **fields)
+    assert screen_of(response) == "notify"
+    assert "Shall we send you messages about this request?" in response.text
+    assert "By SMS" in response.text and "never advertising" in response.text
+    response = answer(kiosk_client, response.text, notify="sms")
+    assert screen_of(response) == "kecamatan"
+    for _step, fields in kiosk_answers()[5:]:
+        response = answer(kiosk_client, response.text, **fields)
+    assert screen_of(response) == "check" and "By SMS" in response.text
+    sent = send(kiosk_client, response)
+    assert sent.status_code == 303
+    with app.app_context():
+        (message,) = messages()
+        assert (message.kind, message.channel) == ("submitted", "sms")
+        assert MessageChoice.get().channel == "sms"

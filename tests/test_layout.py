@@ -137,6 +137,7 @@ def test_request_hooks_run_in_the_documented_order(make_app):
     # Flask runs these last registered first: the security headers come last.
     assert names(reversed(app.after_request_funcs[None])) == [
         "__inject_headers",
+        "wake_worker",
         "remember_choice",
         "remember",
         "set_security_headers",

@@ -42,6 +42,7 @@ def samples(app):
             "token": ticket_token(app),
             "booking_id": collection_booking().id,
             "state": "arrived",
+            "message_id": 1,
         }
 
 

@@ -80,6 +80,7 @@ def _example_values(app):
         "counter_id": 1,
         "booking_id": 1,
         "state": "arrived",
+        "message_id": 1,
     }
 
 
@@ -125,6 +126,7 @@ def test_every_admin_route_refuses_a_staff_member(app):
         "admin_calendar",
         "admin_counters",
         "admin_collection",
+        "admin_messages",
     }
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -463,6 +463,80 @@ class QueueTicket(BaseModel):
         return f"{TICKET_SERVICES.get(self.service, '?')}-{self.number:03d}"
 
 
+# Messages to residents (services/outbox.py): the channels a resident can
+# choose, and the delivery providers an admin can choose from.
+MESSAGE_CHANNELS = ("whatsapp", "sms")
+PROVIDERS = ("none", "whatsapp_cloud", "gateway", "webhook")
+
+
+class NotificationSettings(BaseModel):
+    """How messages reach residents: one row, edited by the admin. The
+    provider's address and secrets come from the configuration, never from here.
+
+    Quiet hours are minutes after midnight on the office's clock; a message
+    due inside them waits until they end.
+    """
+
+    provider = pw.CharField(max_length=16, default="none")
+    sender_name = pw.CharField(max_length=20, default="Dukcapil")
+    quiet_start = pw.SmallIntegerField(default=21 * 60)
+    quiet_end = pw.SmallIntegerField(default=6 * 60)
+    # Also tell residents of the steps that need nothing from them.
+    other_statuses = pw.BooleanField(default=False)
+
+    @classmethod
+    def saved(cls):
+        return cls.select().order_by(cls.id).get()
+
+
+class MessageChoice(BaseModel):
+    """How the resident asked to be told about their request (no row: not at
+    all). Erased with the phone number by the purge."""
+
+    submission = pw.ForeignKeyField(
+        Submission, unique=True, backref="message_choices", on_delete="CASCADE"
+    )
+    channel = pw.CharField(max_length=10)
+
+
+class OutboxMessage(BaseModel):
+    """One message to a resident, written in the same transaction as the event
+    that causes it, then delivered by the worker (services/delivery.py).
+
+    `key` is the message's idempotency key, given to providers that accept one
+    so that a message sent again after a crash reaches the resident once.
+    The recipient and the text are personal data: blanked by the purge.
+    """
+
+    submission = pw.ForeignKeyField(
+        Submission, null=True, backref="messages", on_delete="CASCADE", index=False
+    )
+    kind = pw.CharField(max_length=16)
+    channel = pw.CharField(max_length=10)
+    recipient = pw.CharField(max_length=20)  # E.164: +62...
+    language = pw.CharField(max_length=2, default="id")
+    text = pw.TextField()
+    params = pw.TextField(default="[]")  # JSON: a template provider's values
+    key = pw.CharField(max_length=32, unique=True)
+    state = pw.CharField(max_length=10, default="queued")
+    attempts = pw.IntegerField(default=0)
+    last_error = pw.CharField(max_length=300, default="")
+    provider = pw.CharField(max_length=16, default="")
+    provider_message_id = pw.CharField(max_length=128, default="")
+    created_at = pw.DateTimeField(default=utcnow)
+    # Not sent before this (quiet hours, a reminder's day, a retry's backoff).
+    next_attempt_at = pw.DateTimeField(default=utcnow)
+    claimed_at = pw.DateTimeField(null=True)  # when a worker started sending
+    sent_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("state", "next_attempt_at"), False),
+            (("submission", "created_at"), False),
+        )
+
+
 ALL_MODELS = [
     DocumentType,
     StaffMember,
@@ -482,3 +556,4 @@ REBUILT_MODELS = [NameWord, MigrationMark]
 ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay, OfficeClosure]
 ADDED_MODELS += [QueueSettings, ServiceCounter, TicketSequence, QueueTicket]
 ADDED_MODELS += [CollectionHours, CollectionSlot, CollectionBooking]
+ADDED_MODELS += [NotificationSettings, MessageChoice, OutboxMessage]

@@ -5,6 +5,7 @@ import peewee as pw
 from kiosk.data.db import db
 from kiosk.data.models import (
     DocumentType,
+    NotificationSettings,
     OfficeSettings,
     QueueSettings,
     ServiceCounter,
@@ -172,6 +173,8 @@ def _seed():
                 )
         if not OfficeSettings.select().exists():
             OfficeSettings.create(**OFFICE)
+        if not NotificationSettings.select().exists():
+            NotificationSettings.create()  # provider "none": nothing is sent
         # Counters 1-3 for every service, once: the admin may remove them later.
         if not QueueSettings.select().exists():
             QueueSettings.create()

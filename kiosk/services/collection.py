@@ -30,7 +30,7 @@ from kiosk.domain.collection_hours import (
     offered_days,
     slot_starts,
 )
-from kiosk.services import audit, submissions
+from kiosk.services import audit, signals, submissions
 
 EXPECTED, ARRIVED, COLLECTED, MISSED = "expected", "arrived", "collected", "missed"
 STATES = (EXPECTED, ARRIVED, COLLECTED, MISSED)
@@ -227,6 +227,7 @@ def book(submission, start, now, calendar):
             CollectionBooking.update(
                 slot=claimed, state=EXPECTED, booked_at=utcnow()
             ).where(CollectionBooking.id == current.id).execute()
+        signals.booking_changed.send(submission.id, start=start)
     return booking_of(submission.id)
 
 
@@ -240,6 +241,7 @@ def cancel(submission, now):
             raise BookingRefused(STARTED)
         CollectionBooking.delete().where(CollectionBooking.id == current.id).execute()
         _release(current.slot_id)
+        signals.booking_changed.send(submission.id, start=None)
     return True
 
 

@@ -7,8 +7,10 @@ import peewee as pw
 from kiosk.data.db import db
 from kiosk.data.models import (
     CollectionBooking,
+    MessageChoice,
     NameWord,
     OfficeSettings,
+    OutboxMessage,
     StatusEvent,
     Submission,
     utcnow,
@@ -29,7 +31,8 @@ def purge_personal_data(now=None):
     """Blank name, NIK, phone and note of requests finished before the retention period.
 
     The words of the name kept for staff search (NameWord) go with the name,
-    and so does the name of whoever collected the document (CollectionBooking).
+    and so does the name of whoever collected the document (CollectionBooking),
+    and the phone number and text of the messages sent (OutboxMessage).
     The status history stays, so statistics and the public tracking page keep
     working, but its notes lose what may identify the resident: internal notes
     go, public notes keep their sense without the name or any long number
@@ -85,6 +88,12 @@ def purge_personal_data(now=None):
             CollectionBooking.update(
                 collector_name="", collector_relation_other=""
             ).where(CollectionBooking.submission.in_(ids)).execute()
+            # Messages: whom they went to and what they said (their states
+            # stay, for the office's figures).
+            MessageChoice.delete().where(MessageChoice.submission.in_(ids)).execute()
+            OutboxMessage.update(recipient="", text="", params="[]").where(
+                OutboxMessage.submission.in_(ids)
+            ).execute()
     if is_sqlite:
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

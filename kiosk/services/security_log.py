@@ -27,6 +27,8 @@ FORBIDDEN = "forbidden"
 CSRF_REFUSED = "csrf_refused"
 RESIDENT_SEARCH = "resident_search"
 DETAILS_OPENED = "details_opened"
+# Someone asked for a lost tracking number (matched or not: never said).
+LOST_NUMBER_ASKED = "lost_number_asked"
 KINDS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -38,6 +40,7 @@ KINDS = (
     CSRF_REFUSED,
     RESIDENT_SEARCH,
     DETAILS_OPENED,
+    LOST_NUMBER_ASKED,
 )
 
 

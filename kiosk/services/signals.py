@@ -12,3 +12,14 @@ office_changed = _signals.signal("office-changed")
 document_types_changed = _signals.signal("document-types-changed")
 # The office's own closures changed: working days and due dates are different.
 calendar_changed = _signals.signal("calendar-changed")
+
+# Sent inside the transaction of a change, so that what a listener writes (a
+# message to the resident, services/outbox.py) commits or rolls back with it.
+# A request was stored (sender: the Submission; answers=the form's answers).
+request_stored = _signals.signal("request-stored")
+# A request is moving to another status (sender: the Submission as it was;
+# target=, public_note=).
+status_moving = _signals.signal("status-moving")
+# A request's collection time was booked or moved (start=: office-local
+# datetime) or cancelled (start=None); sender: the submission's id.
+booking_changed = _signals.signal("booking-changed")

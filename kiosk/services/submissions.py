@@ -23,6 +23,7 @@ ANSWERS = (
     "applicant_name",
     "nik",
     "phone",
+    "notify",
     "kecamatan",
     "nagari",
     "note",
@@ -95,6 +96,7 @@ def create(
                     form_token=sent_key,
                 )
                 store_name_words(submission.id, submission.applicant_name)
+                signals.request_stored.send(submission, answers=fields)
                 audit.record_status_change(
                     submission,
                     None,
@@ -196,6 +198,7 @@ def move(
         )
         if updated != 1:
             raise workflow.MoveRefused(workflow.CONFLICT, current.status, target)
+        signals.status_moving.send(current, target=target, public_note=public_note)
         audit.record_status_change(
             current,
             current.status,

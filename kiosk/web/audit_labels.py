@@ -13,6 +13,7 @@ from kiosk.domain import search
 from kiosk.services import queue
 from kiosk.services.audit import details_of
 from kiosk.web.forms import admin as admin_forms
+from kiosk.web.forms import messages as message_forms
 from kiosk.web.forms import tickets as ticket_forms
 from kiosk.web.forms.collection import WEEKDAY_LABELS
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS
@@ -37,6 +38,7 @@ ACTION_LABELS = {
     "counter.update": _l("Counter changed"),
     "counter_settings.update": _l("No-show time changed"),
     "collection.update": _l("Collection hours changed"),
+    "notifications.update": _l("Message settings changed"),
 }
 
 
@@ -69,6 +71,7 @@ FIELD_LABELS = {
         "services": _l("Services it calls"),
     },
     "counter_settings": _form_labels(ticket_forms.NoShowForm),
+    "notifications": _form_labels(message_forms.MessageSettingsForm),
     "collection": {str(day): label for day, label in enumerate(WEEKDAY_LABELS)},
     "queue": {
         "status": _l("Status"),
@@ -99,6 +102,7 @@ VALUE_LABELS = {
     "search": SEARCH_KIND_LABELS,
     "order": ORDER_LABELS,
     "services": ticket_forms.SERVICE_LABELS,
+    "provider": message_forms.PROVIDER_LABELS,
 }
 
 

@@ -142,6 +142,33 @@ CHANNEL_LABELS = {
     "app": _l("Phone app"),
 }
 
+# Messages to residents (services/outbox.py), as staff see them.
+MESSAGE_STATE_LABELS = {
+    "queued": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Not sent"),
+    "cancelled": _l("Withdrawn"),
+}
+MESSAGE_KIND_LABELS = {
+    "submitted": _l("Tracking number"),
+    "needs_info": _l("More needed from the resident"),
+    "ready": _l("Ready to collect"),
+    "rejected": _l("Cannot be processed"),
+    "status": _l("New status"),
+    "reminder": _l("Collection reminder"),
+    "lost_number": _l("Lost number sent again"),
+}
+MESSAGE_ERROR_LABELS = {
+    "timeout": _l("The provider did not answer in time."),
+    "unreachable": _l("The provider could not be reached."),
+    "server_error": _l("The provider had a fault."),
+    "rate_limited": _l("The provider asked us to send fewer messages."),
+    "refused": _l("The provider refused the message."),
+    "no_provider": _l("No way of sending messages is set up."),
+    "channel_unavailable": _l("The provider cannot send by this channel."),
+}
+
 NUMBER_ERRORS = {
     tracking.EMPTY: _l("Enter your tracking number."),
     tracking.MALFORMED: _l(
@@ -247,4 +274,7 @@ def init_app(app):
         CHANNEL_LABELS=CHANNEL_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         LANGUAGES_IN_TEXT=LANGUAGES_IN_TEXT,
+        MESSAGE_STATE_LABELS=MESSAGE_STATE_LABELS,
+        MESSAGE_KIND_LABELS=MESSAGE_KIND_LABELS,
+        MESSAGE_ERROR_LABELS=MESSAGE_ERROR_LABELS,
     )

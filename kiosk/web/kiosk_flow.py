@@ -29,7 +29,7 @@ STEPS = (
 )
 FIRST_STEP = STEPS[0]
 
-CHOICE_STEPS = ("document_type", "kecamatan", "language")
+CHOICE_STEPS = ("document_type", "notify", "kecamatan", "language")
 TEXT_STEPS = ("applicant_name", "nik", "phone", "nagari", "note")
 # Answers the check screen lets the resident change.
 CHANGEABLE = submissions.ANSWERS
@@ -49,28 +49,37 @@ def posted_step(value):
     return value if value in STEPS or value in EXTRA_STEPS else None
 
 
-def following(step, returning=False):
+def skipped_steps(form):
+    """Questions this office does not ask: how to be told, when it sends no
+    messages."""
+    return () if form.asks_notify else ("notify",)
+
+
+def following(step, returning=False, skipped=()):
     """The screen after `step`. Coming from the check screen, go straight back
     to it, except after a new document type, whose requirements come first."""
     if returning and step != "document_type":
         return "check"
     if step in EXTRA_STEPS:
         return "check"
-    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+    steps = [s for s in STEPS if s not in skipped or s == step]
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
 
 
-def previous(step, returning=False):
+def previous(step, returning=False, skipped=()):
     """The screen before `step` (the check screen when changing an answer)."""
     if returning or step in EXTRA_STEPS:
         return "check"
-    return STEPS[max(STEPS.index(step) - 1, 0)]
+    steps = [s for s in STEPS if s not in skipped or s == step]
+    return steps[max(steps.index(step) - 1, 0)]
 
 
-def progress(step):
+def progress(step, skipped=()):
     """(position, total) of a screen in the flow, or None for extra screens."""
-    if step not in STEPS:
+    steps = [s for s in STEPS if s not in skipped]
+    if step not in steps:
         return None
-    return STEPS.index(step) + 1, len(STEPS)
+    return steps.index(step) + 1, len(steps)
 
 
 def carried_fields(step):

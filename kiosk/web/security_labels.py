@@ -17,6 +17,7 @@ KIND_LABELS = {
     security_log.CSRF_REFUSED: _l("Form refused (expired or from another site)"),
     security_log.RESIDENT_SEARCH: _l("Searched for a resident"),
     security_log.DETAILS_OPENED: _l("Opened a request's personal data"),
+    security_log.LOST_NUMBER_ASKED: _l("Asked for a lost tracking number"),
 }
 DETAIL_LABELS = {
     "search": _l("Search"),

@@ -1,14 +1,15 @@
-"""WhatsApp click-to-chat links that tell a resident about their request.
+"""WhatsApp click-to-chat and SMS links that tell a resident about their request.
 
 The message is in the resident's language, whatever language the clerk's
 console is in, and links to the tracking page in that language too.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import g
 from flask_babel import force_locale, gettext
 
+from kiosk.web import notifications
 from kiosk.web.i18n import STATUS_LABELS
 from kiosk.web.templating import public_url
 
@@ -69,3 +70,15 @@ def status_link(submission, note=""):
         return message
 
     return _chat_link(submission, compose)
+
+
+def sms_status_link(submission, note=""):
+    """An sms: link with the status message written as the outbox's SMS would
+    be (one part), for when no gateway sends SMS; None without a mobile number
+    or when the office's provider sends SMS itself."""
+    if not (submission.phone or "").startswith("+628"):
+        return None
+    if "sms" in notifications.offered_channels():
+        return None
+    text = notifications.current_status_text(submission, note, "sms")
+    return f"sms:{submission.phone}?body={quote(text)}"

@@ -82,6 +82,8 @@ def make_submission(
     from kiosk.services import submissions
 
     answers = {name: fields.pop(name, value) for name, value in APPLICANT.items()}
+    # How the resident asked to be told ("whatsapp", "sms"; none by default).
+    answers["notify"] = fields.pop("notify", "")
     answers["document_type"] = DocumentType.get(DocumentType.code == code)
     submission = submissions.create(
         answers,

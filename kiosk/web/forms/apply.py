@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 from kiosk.data.models import LANGUAGES
 from kiosk.domain import validation
 from kiosk.services import submissions
-from kiosk.web import caches
+from kiosk.web import caches, notifications
 from kiosk.web.i18n import LANGUAGE_NAMES
 from kiosk.web.i18n import lazy_gettext as _l
 
@@ -45,11 +45,22 @@ MESSAGES = {
     ),
     "text_characters": _l("Remove the special control characters from this text."),
     "language_missing": _l("Choose the language for messages about this request."),
+    "notify_missing": _l("Choose how we should tell you about this request."),
+    "notify_needs_phone": _l(
+        "Enter a mobile number above to get messages, or choose no messages."
+    ),
+    "notify_needs_mobile": _l(
+        "Messages can only go to a mobile number (starting 08). Enter one above, "
+        "or choose no messages."
+    ),
     "consent_missing": _l(
         "Confirm that the details are correct and that the office may use them "
         "to process this request."
     ),
 }
+
+NOTIFY_CHOICES = (("whatsapp", _l("By WhatsApp")), ("sms", _l("By SMS")))
+NO_MESSAGES = _l("No messages: I will check the tracking page myself")
 
 # Fields in page order; the error summary follows it.
 FIELD_ORDER = (*submissions.ANSWERS, "consent")
@@ -80,6 +91,16 @@ class ApplicationForm(FlaskForm):
         description=_l("We use it only to contact you about this request."),
         validators=[_checked_by(validation.phone)],
     )
+    notify = RadioField(
+        _l("Messages about this request"),
+        description=_l(
+            "We send your tracking number now, and a message when we need "
+            "something from you, when your document is ready (with a reminder "
+            "the day before the time you book to collect it) or if we cannot "
+            "process it. Nothing else, and never advertising."
+        ),
+        validate_choice=False,
+    )
     kecamatan = RadioField(_l("District (kecamatan)"), validate_choice=False)
     nagari = StringField(
         _l("Village (nagari)"), validators=[_checked_by(validation.nagari)]
@@ -107,6 +128,17 @@ class ApplicationForm(FlaskForm):
         self.areas = caches.office_settings().area_list()
         self.kecamatan.choices = [(a, a) for a in self.areas]
         self.language.choices = [("id", "Bahasa Indonesia"), ("en", "English")]
+        channels = notifications.offered_channels()
+        self.notify.choices = [
+            (code, label) for code, label in NOTIFY_CHOICES if code in channels
+        ]
+        if self.notify.choices:
+            self.notify.choices.append(("none", NO_MESSAGES))
+
+    @property
+    def asks_notify(self):
+        """Whether residents choose how to be told (the office sends messages)."""
+        return bool(self.notify.choices)
 
     def validate_document_type(self, field):
         if field.data not in self.document_types:
@@ -119,6 +151,20 @@ class ApplicationForm(FlaskForm):
     def validate_language(self, field):
         if field.data not in LANGUAGES:
             raise ValidationError(MESSAGES["language_missing"])
+
+    def validate_notify(self, field):
+        if not self.asks_notify:
+            field.data = ""
+            return
+        if field.data not in dict(self.notify.choices):
+            raise ValidationError(MESSAGES["notify_missing"])
+        if field.data == "none" or self.phone.errors:
+            return
+        phone = self.phone.data or ""
+        if not phone:
+            raise ValidationError(MESSAGES["notify_needs_phone"])
+        if not phone.startswith("+628"):
+            raise ValidationError(MESSAGES["notify_needs_mobile"])
 
     def validate_consent(self, field):
         if not field.data:
@@ -165,10 +211,15 @@ class ApplicationForm(FlaskForm):
                 gettext("Language for messages"),
                 LANGUAGE_NAMES.get(self.language.data, ""),
             ),
+            "notify": (
+                gettext("Messages about this request"),
+                dict(self.notify.choices).get(self.notify.data, ""),
+            ),
         }
         return [
             (name, *in_words.get(name, (self[name].label.text, self[name].data)))
             for name in submissions.ANSWERS
+            if name != "notify" or self.asks_notify
         ]
 
     def cleaned(self):

@@ -81,7 +81,8 @@ def apply():
         return _screen(form, kiosk_flow.FIRST_STEP)
     returning = request.form.get("return_to") == "check"
     if "back" in request.form:
-        return _screen(form, kiosk_flow.previous(step, returning))
+        skipped = kiosk_flow.skipped_steps(form)
+        return _screen(form, kiosk_flow.previous(step, returning, skipped))
     change = request.form.get("change")
     if change in kiosk_flow.CHANGEABLE:
         return _screen(form, change, returning=True)
@@ -89,7 +90,8 @@ def apply():
         return _send(form)
     if step in form._fields and not form.validate_field(step):
         return _screen(form, step, returning=returning, status=INVALID_FORM)
-    return _screen(form, kiosk_flow.following(step, returning), returning=returning)
+    following = kiosk_flow.following(step, returning, kiosk_flow.skipped_steps(form))
+    return _screen(form, following, returning=returning)
 
 
 def _send(form):
@@ -131,7 +133,7 @@ def _screen(form, step, returning=False, status=200, not_sent=False):
         form=form,
         step=step,
         returning=returning and step != "check",
-        progress=kiosk_flow.progress(step),
+        progress=kiosk_flow.progress(step, kiosk_flow.skipped_steps(form)),
         carried=kiosk_flow.carried_fields(step),
         keyboard=kiosk_flow.KEYBOARDS.get(step),
         not_sent=not_sent,

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
-from kiosk.services import queue, security_log, submissions
+from kiosk.services import outbox, queue, security_log, submissions
 from kiosk.web import auth, caches, security_events, whatsapp_links
 from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
@@ -175,6 +175,8 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
         events=events,
         duplicates=submissions.other_open_requests(submission),
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
+        sms_status_url=whatsapp_links.sms_status_link(submission, note),
+        messages=outbox.of_request(submission.id),
         message=message,
         just_moved=just_moved,
         error=error,

@@ -84,9 +84,19 @@ def _apply_check(page, site, lang):
     for name in ("applicant_name", "nik", "phone", "nagari"):
         page.locator(f"#{name}").fill(answers[name])
     page.locator(f"input[name=kecamatan][value={answers['kecamatan']}]").check()
+    page.locator("input[name=notify][value=whatsapp]").check()
     page.locator("#consent").check()
     page.locator(".apply-form button[type=submit]").click()
     page.locator("button[name=step][value=confirm]").wait_for()
+
+
+def _messages_wrong(page, site, lang):
+    """The message settings sent with a sender name and times that will not do."""
+    page.goto(site.url + with_lang("/staff/admin/messages", lang))
+    page.fill("#sender_name", "")
+    page.fill("#quiet_start", "25:00")
+    page.locator("form[action='/staff/admin/messages'] button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
 
 
 def _collection_booked(page, site, lang):
@@ -272,7 +282,9 @@ KIOSK_WALK = [
     ("nik with an error", ".kiosk-screen--nik #nik-error",
      (_type("applicant_name", "Siti Aminah"), _type("nik", "123"))),
     ("phone", ".kiosk-screen--phone", (_type("nik", NIK),)),
-    ("kecamatan", ".kiosk-screen--kecamatan", (_type("phone", ""),)),
+    ("notify", ".kiosk-screen--notify", (_type("phone", ""),)),
+    ("kecamatan", ".kiosk-screen--kecamatan",
+     (_tap("button[name=notify][value=none]"),)),
     ("nagari", ".kiosk-screen--nagari",
      (_tap("button[name=kecamatan][value=Sijunjung]"),)),
     ("note", ".kiosk-screen--note", (_type("nagari", "Muaro"),)),
@@ -562,6 +574,18 @@ def catalogue():
             State("admin: working days, errors", staff,
                   _submit_empty("/staff/admin/calendar",
                                 "form[action='/staff/admin/calendar']")),
+        ],
+        "/staff/admin/messages": [
+            State("admin: messages", staff, _goto(lambda s: "/staff/admin/messages")),
+            State("admin: messages, errors", staff, _messages_wrong),
+        ],
+        "/lost-number": [
+            State("lost number", public, _goto(lambda s: "/lost-number")),
+            State("lost number: errors", public,
+                  _submit_empty("/lost-number", "form[action='/lost-number']")),
+        ],
+        "/lost-number/sent": [
+            State("lost number: sent", public, _goto(lambda s: "/lost-number/sent")),
         ],
         "/staff/admin/audit": [
             State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),

@@ -39,6 +39,12 @@ SHARED_SERVER_CONFIG = {
     "SUBMIT_RATE_LIMIT": "100000 per minute",
     "QR_RATE_LIMIT": "100000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
+    "LOST_NUMBER_RATE_LIMIT": "100000 per minute",
+    "LOST_NUMBER_NIK_RATE_LIMIT": "100000 per minute",
+    # The office sends messages (its webhook is never reached: no worker runs),
+    # so the pages that ask and show them are checked too.
+    "NOTIFY_WEBHOOK_URL": "http://127.0.0.1:9/hook",
+    "NOTIFY_WEBHOOK_SECRET": "a11y",
 }
 LIMITED_SERVER_CONFIG = {"LOOKUP_RATE_LIMIT": "1 per minute"}
 
@@ -140,12 +146,13 @@ def _seed(app, movable_count):
     """Requests in every status, an admin and a clerk, a kiosk."""
     import secrets
 
-    from kiosk.data.models import DocumentType, KioskDevice
+    from kiosk.data.models import DocumentType, KioskDevice, NotificationSettings
     from kiosk.domain import tracking
     from kiosk.services import accounts
     from tests.support.factories import LONG_AGO, make_submission
 
     with app.app_context():
+        NotificationSettings.update(provider="webhook").execute()
         admin = accounts.create_staff(
             ADMIN, PASSWORD, role="admin", display_name="Office Admin"
         )
@@ -158,6 +165,7 @@ def _seed(app, movable_count):
                 status=status,
                 staff=admin,
                 today=LONG_AGO,
+                notify="whatsapp",
             )
             numbers[status] = made.number
         recorded = make_submission(
