@@ -30,6 +30,7 @@ from kiosk.web.views import (
     staff_calls,
     staff_collection,
     staff_intake,
+    staff_report,
 )
 
 BLUEPRINTS = (
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     admin.bp,
     admin_office.bp,
     admin_calendar.bp,
+    staff_report.bp,
     display.bp,
     staff_calls.bp,
     staff_calls.admin_bp,

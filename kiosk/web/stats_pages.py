@@ -91,7 +91,7 @@ def context(args, hide=True, endpoint="public.statistics"):
         "columns": COLUMNS,
         "value_text": value_text,
         "month_name": lambda code: _month(code, "MMMM y"),
-        "choices": stats_period.choices(statistics.first_day, today),
+        "choices": stats_period.choices(statistics.first_day, today, period),
         "query": query,
         "today": today,
         "small": stats.SMALL,

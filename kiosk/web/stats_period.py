@@ -89,9 +89,10 @@ def query_of(period):
     }
 
 
-def choices(first_day, today):
-    """Months, quarters and years with data, newest first, for the picker."""
-    first = first_day or today
+def choices(first_day, today, period=None):
+    """Months, quarters and years with data (and the period shown), newest
+    first, for the picker."""
+    first = min(first_day or today, period.start if period else today)
     months, month = [], today.replace(day=1)
     while month >= first.replace(day=1):
         months.append(month)

@@ -563,6 +563,9 @@ def catalogue():
                   _submit_empty("/staff/admin/calendar",
                                 "form[action='/staff/admin/calendar']")),
         ],
+        "/staff/admin/report": [
+            State("admin: monthly report", staff, _goto(lambda s: "/staff/admin/report")),
+        ],
         "/staff/admin/audit": [
             State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),
         ],
