@@ -215,7 +215,9 @@ def statistics_csv():
     """The statistics' tables as a CSV file (comma or semicolon separated)."""
     separator = stats_pages.SEPARATORS.get(request.args.get("sep"), ",")
     view = stats_pages.context(request.args)
-    name = f"{gettext('statistics')}-{view['period'].start}-{view['period'].end}.csv"
+    # A file name: one word, lower case (statistik in Indonesian).
+    kind = gettext("statistics")
+    name = f"{kind}-{view['period'].start}-{view['period'].end}.csv"
     return current_app.response_class(
         stats_pages.csv_text(view["tables"], separator),
         mimetype="text/csv",
