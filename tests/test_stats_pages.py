@@ -108,3 +108,33 @@ def test_unreadable_periods_fall_back_to_the_last_twelve_months(client, stored):
     for query in ("period=month&month=2026-99", "period=range&from=x&to=y", "year=1"):
         assert client.get(f"/stats?{query}").status_code == 200
         assert client.get(f"/api/v1/stats?{query}").json["period"]["kind"] == "range"
+
+
+def test_a_lone_hidden_count_is_not_left_to_subtraction(app, client, stored):
+    """In 2026: Kupitan 5 (A, B, E, F, G), Sijunjung 2 + 3 more, Tanjung
+    Gadang 1 (H). Tanjung Gadang alone hidden could be worked out from the
+    total of 11, so one of the others is hidden with it."""
+    with app.app_context():
+        for _ in range(3):
+            make_submission("KK", kecamatan="Sijunjung")
+    answer = client.get("/api/v1/stats?period=year&year=2026&lang=en").json
+    tables = {table["key"]: table for table in answer["tables"]}
+    assert tables["summary"]["rows"][0]["received"] == 11
+    kecamatan = {r["code"]: r["received"] for r in tables["kecamatan"]["rows"]}
+    assert kecamatan["Tanjung Gadang"] == "<5"
+    assert sorted(kecamatan.values(), key=str) == [5, "<5", "<5"]
+
+
+def test_complement_of_one_hidden_cell_is_hidden_too():
+    from kiosk.web.stats_tables import Table, TableRow, hide_the_complement
+
+    table = Table("kecamatan", "", ["received", "ready"])
+    table.rows = [
+        TableRow("a", "a", {"received": 40, "ready": 9}),
+        TableRow("b", "b", {"received": 12, "ready": "<5"}),
+        TableRow("c", "c", {"received": "<5", "ready": "<5"}),
+    ]
+    hide_the_complement(table)
+    assert [r.values["received"] for r in table.rows] == [40, "<5", "<5"]
+    # Two hidden already in "ready": the 9 stays.
+    assert [r.values["ready"] for r in table.rows] == [9, "<5", "<5"]

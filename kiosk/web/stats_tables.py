@@ -1,9 +1,11 @@
 """The statistics as labelled tables: one source for the page, its charts,
 the CSV and JSON downloads and the staff report.
 
-Public tables hide small counts: a number from 1 to 4 becomes "<5", and a
-median, percentile or share worked out from fewer than 5 documents is left
-out, so that no single resident can be picked out. The staff report shows
+Public tables hide small counts: a number from 1 to 4 becomes "<5" (and,
+where a breakdown has only one such cell, the next smallest too, so that it
+cannot be worked out from the total), and a median, percentile or share
+worked out from fewer than 5 documents is left out, so that no single
+resident can be picked out. The staff report shows
 every figure.
 """
 
@@ -115,7 +117,26 @@ def build(statistics, locale, hide=True):
             TableRow(month.start.strftime("%Y-%m"), "", values, partial=month.partial)
         )
     tables = [summary, by_type, kecamatan, channel, outcome, trend]
+    if hide:
+        for table in (by_type, kecamatan, channel, outcome):
+            hide_the_complement(table)
     return {table.key: table for table in tables}
+
+
+def hide_the_complement(table):
+    """In a breakdown whose rows add up to a total shown elsewhere, one hidden
+    cell in a column could be worked out by subtraction: hide the smallest
+    other count in that column too."""
+    for key in table.columns:
+        if key not in ("received", "ready", "completed", "rejected", "requests"):
+            continue  # shares and times do not add up to a total
+        cells = [row.values for row in table.rows if key in row.values]
+        counts = [v for v in cells if isinstance(v.get(key), int)]
+        if sum(v[key] == HIDDEN for v in cells) != 1:
+            continue
+        shown = [v for v in counts if v[key] > 0]
+        if shown:
+            min(shown, key=lambda v: v[key])[key] = HIDDEN
 
 
 def as_json(tables, period):
