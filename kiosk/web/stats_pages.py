@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk.services import stats
 from kiosk.web import caches, charts, stats_period, stats_tables
-from kiosk.web.dates import format_date, office_today
+from kiosk.web.dates import ZONE_ABBREVIATIONS, format_date, office_today, office_zone
 from kiosk.web.i18n import current_locale
 from kiosk.web.stats_tables import COLUMNS, HIDDEN
 
@@ -96,6 +96,7 @@ def context(args, hide=True, endpoint="public.statistics"):
         "today": today,
         "small": stats.SMALL,
         "hide_small": hide,
+        "zone_name": ZONE_ABBREVIATIONS.get(office_zone().key, office_zone().key),
         "stat_card_labels": STAT_CARDS,
         "picker_action": url_for(endpoint),
         "downloads": {
