@@ -27,7 +27,7 @@ COLUMNS = {
     "rejected": _l("Rejected"),
     "on_time": _l("Ready by the promised date"),
     "median": _l("Median working days to ready"),
-    "p90": _l("90% ready within (working days)"),
+    "p90": _l("90th percentile of working days to ready"),
     "requests": _l("Requests"),
 }
 
