@@ -21,6 +21,10 @@ BUDGETS = (
         "staff_nik_search",
         "staff search by NIK <= 30 ms server time (CPU, one at a time)",
     ),
+    (
+        "stats_cold",
+        "each statistics page <= 100 ms server time with a cold cache (one at a time)",
+    ),
     ("submissions", "durable submissions >= 300/s"),
     ("qr_size", "QR SVG <= 2 KB (largest of the samples)"),
     ("qr_speed", "QR SVG made no slower than segno (cold)"),
@@ -61,6 +65,16 @@ def evaluate(results):
                 f"p99 {timing['p99_ms']:.1f} ms",
                 timing["cpu_ms"] <= 30,
             )
+    cold = results.get("stats_server_time")
+    if cold:
+        # Wall time: a cold page's cost is the database's work, which is
+        # counted in the serving thread's wall time, not always in its CPU time.
+        worst = max(cold.values(), key=lambda t: t["p50_ms"])
+        checks["stats_cold"] = (
+            f"slowest {worst['name']}: wall p50 {worst['p50_ms']:.1f} ms, "
+            f"p99 {worst['p99_ms']:.1f} ms, CPU {worst['cpu_ms']:.1f} ms",
+            all(t["p50_ms"] <= 100 for t in cold.values()),
+        )
     submitted = results.get("submissions")
     if submitted:
         checks["submissions"] = (
@@ -170,6 +184,9 @@ def render(results):
     if results["staff_server_time"]:
         out += ["", "Staff queue, one request at a time (server time):", ""]
         out.append(_table(SINGLE_COLUMNS, results["staff_server_time"].values()))
+    if results.get("stats_server_time"):
+        out += ["", "Statistics, cold cache, one request at a time (server time):", ""]
+        out.append(_table(SINGLE_COLUMNS, results["stats_server_time"].values()))
     if results.get("pages"):
         out += ["", "First visit (HTML + CSS + JS + images):", ""]
         out.append(_table(PAGE_COLUMNS, results["pages"]))

@@ -143,6 +143,14 @@ def _measure(server, args, data, numbers, niks, longest, work, results):
         if scenario.staff:
             single = runner.one_at_a_time(scenario, max(1, args.duration // 2))
             staff_time[scenario.key] = single | {"name": scenario.name}
+    results["stats_server_time"] = {}
+    office_today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
+    for scenario in scenarios.stats_pages(office_today):
+        if scenario.staff and not cookie:
+            continue
+        _log(f"measuring {scenario.name}, cold, one at a time ...")
+        single = runner.one_at_a_time(scenario, max(1, args.duration // 2))
+        results["stats_server_time"][scenario.key] = single | {"name": scenario.name}
     _log("measuring submissions ...")
     results["submissions"] = runner.submissions()
     _log("baseline again ...")

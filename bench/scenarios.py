@@ -1,5 +1,6 @@
 """The measured scenarios: what each one requests, and how its figures are kept."""
 
+import datetime as dt
 import statistics
 import types
 from dataclasses import dataclass
@@ -40,6 +41,45 @@ def build(numbers, niks, cursor):
             "staff_nik_search",
             "staff search by NIK",
             [f"/staff?q={k}" for k in niks],
+            True,
+        ),
+    ]
+
+
+def stats_pages(today):
+    """The statistics pages, each over many periods (months, quarters, years
+    and ranges of days back over the data's 18 months), measured one request
+    at a time with the statistics cache off (bench/serve.py): cold every time."""
+    months, month = [], today.replace(day=1)
+    for _ in range(18):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    periods = [f"period=month&month={m:%Y-%m}" for m in months]
+    periods += [f"period=quarter&quarter={m.year}-Q{(m.month - 1) // 3 + 1}"
+                for m in months[::3]]  # fmt: skip
+    periods += [f"period=year&year={year}" for year in {m.year for m in months}]
+    periods += [
+        f"period=range&from={start:%Y-%m-%d}&to={today - dt.timedelta(days=back):%Y-%m-%d}"
+        for back in (0, 30, 90)
+        for start in (today - dt.timedelta(days=d) for d in (120, 365, 540))
+    ]
+    periods.append("")  # the default: the last 12 months
+    return [
+        Scenario("stats_page", "statistics /stats", [f"/stats?{p}" for p in periods]),
+        Scenario(
+            "stats_csv",
+            "statistics CSV /stats.csv",
+            [f"/stats.csv?sep=semicolon&{p}" for p in periods],
+        ),
+        Scenario(
+            "stats_json",
+            "statistics JSON /api/v1/stats",
+            [f"/api/v1/stats?{p}" for p in periods],
+        ),
+        Scenario(
+            "staff_report",
+            "monthly report /staff/admin/report",
+            [f"/staff/admin/report?{p}" for p in periods],
             True,
         ),
     ]

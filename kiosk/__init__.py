@@ -34,6 +34,7 @@ from kiosk.web.views import (
     staff_collection,
     staff_intake,
     staff_outbox,
+    staff_report,
 )
 
 BLUEPRINTS = (
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     admin_office.bp,
     admin_calendar.bp,
     admin_messages.bp,
+    staff_report.bp,
     display.bp,
     staff_calls.bp,
     staff_calls.admin_bp,

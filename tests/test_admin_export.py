@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from kiosk.data.models import AdminEvent
+from kiosk.data.models import AdminEvent, CollectionBooking
 from kiosk.web import csv_export
-from tests.support.factories import make_submission
+from tests.support.factories import collection_booking, make_submission
 from tests.support.staff import (  # noqa: F401
     fast_passwords,
     many_submissions,
@@ -28,7 +28,7 @@ def read_csv(response):
 def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
     first = make_submission(applicant_name="Siti Rahmawati", channel="sms")
     make_submission(applicant_name="Budi Santoso", channel="web")
-    response = admin.get("/staff/admin/export.csv?channel=sms")
+    response = admin.get("/staff/admin/export.csv?channel=sms&personal=1")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -43,6 +43,19 @@ def test_export_has_a_bom_a_header_and_one_line_per_request(app, admin):
     assert rows[1][9] == "Received"
     event = AdminEvent.get(AdminEvent.action == "queue.export")
     assert event.staff.username == "boss" and "sms" in event.details
+    assert '"personal_data": true' in event.details
+
+
+def test_export_leaves_out_nik_and_phone_unless_asked_and_records_which(app, admin):
+    stored = make_submission(phone="+6281234567890")
+    header, row = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
+    assert "NIK" not in header and "Phone" not in header
+    text = ",".join(row)
+    assert stored.nik[:4] not in text and "0812" not in text
+    event = AdminEvent.get(AdminEvent.action == "queue.export")
+    assert '"personal_data": false' in event.details
+    page = admin.get("/staff/admin/audit?lang=en").get_data(as_text=True)
+    assert "With NIK and phone numbers: No" in " ".join(page.split())
 
 
 def test_the_audit_trail_keeps_the_kind_of_search_not_its_text(app, admin):
@@ -71,7 +84,7 @@ def test_export_neutralises_cells_that_spreadsheets_would_run(app, admin):
     make_submission(
         applicant_name="Ana", nagari='=HYPERLINK("http://evil")', phone="+6281234567890"
     )
-    rows = read_csv(admin.get("/staff/admin/export.csv"))
+    rows = read_csv(admin.get("/staff/admin/export.csv?personal=1"))
     nagari = rows[1][7]
     assert nagari.startswith("'=")
     assert rows[1][5] == "0812-3456-7890"  # as residents write it: no mark needed
@@ -89,7 +102,7 @@ def _as_a_spreadsheet_reads(cell):
 
 def test_numbers_read_back_whole_and_without_marks(app, admin):
     stored = make_submission(nik="1303051203850417", phone="+6281234567890")
-    header, row = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
+    header, row = read_csv(admin.get("/staff/admin/export.csv?lang=en&personal=1"))
     cells = dict(zip(header, row))
     read = {name: _as_a_spreadsheet_reads(cell) for name, cell in cells.items()}
     assert "formula" not in read.values()
@@ -105,15 +118,23 @@ def test_export_gives_the_date_of_each_step(app, admin):
     done = make_submission(status="completed")
     refused = make_submission(status="rejected")
     waiting = make_submission()
+    handed = collection_booking()
+    handed_at = dt.datetime(2026, 6, 2, 18, 0)  # 3 June, 01:00 at the office
+    CollectionBooking.update(handled_at=handed_at, state="collected").where(
+        CollectionBooking.id == handed.id
+    ).execute()
     rows = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
     header = rows[0]
-    assert header[11:14] == ["Ready on", "Completed on", "Rejected on"]
+    assert header[1] == "Received"
+    assert header[9:13] == ["Ready on", "Collected on", "Completed on", "Rejected on"]
     by_number = {row[0]: row for row in rows[1:]}
     # Local dates at the office (Asia/Jakarta is UTC+7).
     local = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date().isoformat()
-    assert by_number[done.display_number][11:14] == [local, local, ""]
-    assert by_number[refused.display_number][11:14] == ["", "", local]
-    assert by_number[waiting.display_number][11:14] == ["", "", ""]
+    assert by_number[done.display_number][9:13] == [local, "", local, ""]
+    assert by_number[refused.display_number][9:13] == ["", "", "", local]
+    assert by_number[waiting.display_number][9:13] == ["", "", "", ""]
+    collected = by_number[handed.submission.display_number]
+    assert collected[9:11] == [local, "2026-06-03"]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ from bench import report
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULT_KEYS = {
     "schema", "generated_at", "finished_at", "environment", "settings", "dataset",
-    "baseline", "scenarios", "staff_server_time", "submissions", "pages", "qr",
+    "baseline", "scenarios", "staff_server_time", "stats_server_time",
+    "submissions", "pages", "qr",
     "server", "budgets", "table", "notes",
 }  # fmt: skip
 SCENARIOS = {
@@ -84,6 +85,12 @@ def _check_json_figures(results):
     assert set(results["staff_server_time"]) == {
         "staff_first_page", "staff_page_1000", "staff_nik_search",
     }  # fmt: skip
+    assert set(results["stats_server_time"]) == {
+        "stats_page", "stats_csv", "stats_json", "staff_report",
+    }  # fmt: skip
+    for timing in results["stats_server_time"].values():
+        assert timing["samples"] > 0 and timing["p50_ms"] > 0
+    assert "Statistics, cold cache" in results["table"]
     assert {p["key"] for p in results["pages"]} == PAGES
     for page in results["pages"]:
         assert PAGE_KEYS <= set(page), page["key"]

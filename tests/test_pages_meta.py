@@ -19,6 +19,8 @@ NOT_PAGES = {
     "public.healthz",
     "api.track",
     "api.openapi_document",
+    "api.statistics",
+    "public.statistics_csv",
     "public.track",
 }
 

@@ -124,6 +124,7 @@ def test_every_admin_route_refuses_a_staff_member(app):
         "admin",
         "admin_office",
         "admin_calendar",
+        "admin_report",
         "admin_counters",
         "admin_collection",
         "admin_messages",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import peewee
 
-from kiosk.data import models, seed
+from kiosk.data import models, seed, tallies
 from kiosk.data.db import db
 from kiosk.domain import search
 
@@ -38,12 +38,14 @@ def migrate():
             try:
                 _schema()
                 fill_name_words()
+                tallies.ensure_built()
             finally:
                 db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
         else:
             with db.atomic():
                 _schema()
             fill_name_words()
+            tallies.ensure_built()
 
 
 def _schema():

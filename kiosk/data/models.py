@@ -401,6 +401,29 @@ class OfficeClosure(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
 
 
+class DailyTally(BaseModel):
+    """How many things happened on one office day, kept current in the same
+    transaction as the change (services/tallies.py), so that the statistics
+    read a few hundred rows for a year instead of every request.
+
+    `dimension` says what `key` is: a document type id ("type"), a kecamatan,
+    a channel, a staff id ("clerk"), a status ("outcome": the current status
+    of the requests received that day) or a document type id whose document
+    became ready after `days` working days ("days"). `measure` is what was
+    counted (received, ready, on_time, completed, rejected, or a status).
+    """
+
+    day = pw.DateField()
+    dimension = pw.CharField(max_length=12)
+    key = pw.CharField(max_length=60)
+    measure = pw.CharField(max_length=16)
+    days = pw.IntegerField(default=0)
+    count = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("dimension", "day", "key", "measure", "days")
+
+
 # Queue tickets (services/tickets.py, services/counters.py): what a resident
 # comes for, and the letter of its tickets.
 TICKET_SERVICES = {"collection": "A", "counter": "B", "recording": "C"}
@@ -550,7 +573,7 @@ ALL_MODELS = [
 # backup made before one of them existed is still whole, and a restore of it
 # gets the table back at the next start. (A restore requires every table of
 # ALL_MODELS and accepts these two lists' tables missing: data/schema_check.py.)
-REBUILT_MODELS = [NameWord, MigrationMark]
+REBUILT_MODELS = [NameWord, MigrationMark, DailyTally]
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
 ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay, OfficeClosure]

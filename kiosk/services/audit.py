@@ -6,6 +6,7 @@ import json
 
 import peewee as pw
 
+from kiosk.data import tallies
 from kiosk.data.models import AdminEvent, StaffMember, StatusEvent
 
 PAGE_SIZE = 50
@@ -30,7 +31,10 @@ def record_status_change(
     submission, from_status, to_status, *, staff, at, public_note="", internal_note=""
 ):
     """Note a request's move (from_status None: it was received), inside the
-    caller's transaction, so that the trail holds exactly the moves made."""
+    caller's transaction, so that the trail holds exactly the moves made (and
+    the statistics' daily tallies count exactly those)."""
+    staff_id = getattr(staff, "id", staff)
+    tallies.count_change(submission, from_status, to_status, staff_id, at)
     return StatusEvent.create(
         submission=submission,
         from_status=from_status,

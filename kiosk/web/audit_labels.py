@@ -82,6 +82,7 @@ FIELD_LABELS = {
         "overdue": _l("Only late requests"),
         "order": _l("Order"),
         "search": _l("Search"),
+        "personal_data": _l("With NIK and phone numbers"),
     },
 }
 

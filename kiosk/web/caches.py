@@ -12,7 +12,7 @@ when their copy expires.
 | document_types | the document types residents can choose      | SETTINGS_CACHE_SECONDS     |
 | queue_counts   | the staff queue's counts per status          | QUEUE_COUNTS_CACHE_SECONDS |
 | pages          | rendered public tracking pages, by version   | PAGE_CACHE_SECONDS         |
-| statistics     | the public statistics, by office day         | STATS_CACHE_SECONDS        |
+| statistics     | the statistics, by period and office day     | STATS_CACHE_SECONDS        |
 | qr             | rendered QR images, by what they encode      | QR_CACHE_SECONDS           |
 | calendar       | the office's working days, by year           | SETTINGS_CACHE_SECONDS     |
 """
@@ -33,7 +33,7 @@ KINDS = {
     "document_types": ("SETTINGS_CACHE_SECONDS", 1),
     "queue_counts": ("QUEUE_COUNTS_CACHE_SECONDS", 1),
     "pages": ("PAGE_CACHE_SECONDS", 1024),
-    "statistics": ("STATS_CACHE_SECONDS", 4),
+    "statistics": ("STATS_CACHE_SECONDS", 64),
     "qr": ("QR_CACHE_SECONDS", 4096),
     "calendar": ("SETTINGS_CACHE_SECONDS", 2),
 }
@@ -92,11 +92,16 @@ def queue_counts():
     return _cache("queue_counts").get(None, lambda: queue.count_now(utcnow()))
 
 
-def statistics(today, zone):
-    """The public statistics as of the office's `today`."""
+def statistics(period, today):
+    """The statistics of `period` as of the office's `today`."""
     return _cache("statistics").get(
-        (today, zone.key), lambda: stats.compute(today, zone)
+        (period, today), lambda: stats.compute(period, today)
     )
+
+
+def statistics_first_day(today):
+    """The first office day with a request (None before the first)."""
+    return _cache("statistics").get(("first", today), stats.first_day)
 
 
 def page(key, render):

@@ -1,5 +1,11 @@
 """The queue as CSV, safe to open in a spreadsheet program.
 
+Each request's dates: received, expected, ready, collected (handed over at
+the counter, from its collection booking), completed and rejected, so that
+documents issued per month can be worked out. The NIK and phone number are
+left out unless the admin asks for them (`personal`), which the export's
+audit entry records.
+
 Numbers stay readable without marks: a spreadsheet reads 16 bare digits as a
 number and drops the last one, so the NIK is written in groups of four, as the
 console shows it (the staff search takes it that way too); a phone number as
@@ -14,6 +20,7 @@ from itertools import islice
 
 from flask_babel import gettext
 
+from kiosk.data.models import CollectionBooking
 from kiosk.domain import validation, workflow
 from kiosk.services import audit
 from kiosk.web.dates import office_zone
@@ -35,20 +42,20 @@ def safe_cell(value):
     return text
 
 
-def _header():
+def _header(personal):
     return [
         gettext("Tracking number"),
         gettext("Received"),
         gettext("Document"),
         gettext("Applicant"),
-        gettext("NIK"),
-        gettext("Phone"),
+        *((gettext("NIK"), gettext("Phone")) if personal else ()),
         gettext("District (kecamatan)"),
         gettext("Village (nagari)"),
         gettext("Channel"),
         gettext("Status"),
         gettext("Expected ready by"),
         gettext("Ready on"),
+        gettext("Collected on"),
         gettext("Completed on"),
         gettext("Rejected on"),
         gettext("Recorded by"),
@@ -61,30 +68,57 @@ def _local(moment, zone, fmt):
     return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime(fmt)
 
 
-def _row(submission, reached, zone, locale):
+def _row(submission, reached, collected, zone, locale, personal):
     recorder = submission.recorded_by.username if submission.recorded_by_id else ""
     steps = reached.get(submission.id, {})
+    identity = (
+        (
+            validation.nik_display(submission.nik),
+            validation.phone_display(submission.phone or ""),
+        )
+        if personal
+        else ()
+    )
+    ready, completed, rejected = (steps.get(status) for status in STEPS)
     return [
         submission.display_number,
         # ISO: every spreadsheet reads it, in every locale.
         _local(submission.created_at, zone, "%Y-%m-%d %H:%M"),
         submission.document_type.name(locale),
         submission.applicant_name,
-        validation.nik_display(submission.nik),
-        validation.phone_display(submission.phone or ""),
+        *identity,
         submission.kecamatan,
         submission.nagari,
         str(CHANNEL_LABELS.get(submission.channel, submission.channel)),
         str(STATUS_LABELS.get(submission.status, submission.status)),
         submission.due_date.isoformat(),
-        *(_local(steps.get(status), zone, "%Y-%m-%d") for status in STEPS),
+        _local(ready, zone, "%Y-%m-%d"),
+        _local(collected.get(submission.id), zone, "%Y-%m-%d"),
+        _local(completed, zone, "%Y-%m-%d"),
+        _local(rejected, zone, "%Y-%m-%d"),
         recorder,
     ]
 
 
-def lines(submissions):
+def _handed_over(submission_ids):
+    """{submission id: when its document was handed over at the counter}."""
+    rows = (
+        CollectionBooking.select(
+            CollectionBooking.submission, CollectionBooking.handled_at
+        )
+        .where(
+            CollectionBooking.submission.in_(list(submission_ids))
+            & CollectionBooking.handled_at.is_null(False)
+        )
+        .tuples()
+    )
+    return dict(rows)
+
+
+def lines(submissions, personal=False):
     """Yield the CSV text piece by piece: BOM and header, then the requests,
-    BATCH at a time with the dates of their steps read for each batch."""
+    BATCH at a time with the dates of their steps read for each batch
+    (NIK and phone only when `personal`)."""
     zone = office_zone()
     locale = current_locale()
     buffer = io.StringIO()
@@ -96,12 +130,14 @@ def lines(submissions):
         buffer.truncate()
         return text
 
-    writer.writerow([safe_cell(cell) for cell in _header()])
+    writer.writerow([safe_cell(cell) for cell in _header(personal)])
     yield BOM + flush()
     rows = iter(submissions)
     while batch := list(islice(rows, BATCH)):
-        reached = audit.first_reached([s.id for s in batch], STEPS)
+        ids = [s.id for s in batch]
+        reached = audit.first_reached(ids, STEPS)
+        collected = _handed_over(ids)
         for submission in batch:
-            cells = _row(submission, reached, zone, locale)
+            cells = _row(submission, reached, collected, zone, locale, personal)
             writer.writerow([safe_cell(cell) for cell in cells])
         yield flush()

@@ -130,6 +130,66 @@ DESCRIBE = {
     },
 }
 
+
+def _query(name, description, pattern=None, enum=None, example=None):
+    schema = {"type": "string"}
+    if pattern:
+        schema["pattern"] = pattern
+    if enum:
+        schema["enum"] = enum
+    parameter = {"name": name, "in": "query", "description": description}
+    parameter["schema"] = schema
+    if example:
+        parameter["example"] = example
+    return parameter
+
+
+STATS = {
+    "summary": "Service statistics of a period",
+    "description": (
+        "What the statistics page shows, as JSON: requests received, documents "
+        "ready, collected and rejected, the share ready by the promised date and "
+        "the median and 90th percentile of working days to ready, for all "
+        "documents and by document, kecamatan and channel; where the requests "
+        "received stand now; and a month-by-month trend. Days are the office's "
+        'days. A count from 1 to 4 is given as the string "<5", and times and '
+        "shares worked out from fewer than 5 documents are null, so that no "
+        "resident can be recognised. Without a period: the last 12 months."
+    ),
+    "operationId": "statistics",
+    "parameters": [
+        _query(
+            "period",
+            "Which kind of period.",
+            enum=["month", "quarter", "year", "range"],
+        ),
+        _query(
+            "month", "With period=month.", r"^[0-9]{4}-[0-9]{2}$", example="2026-02"
+        ),
+        _query(
+            "quarter", "With period=quarter.", r"^[0-9]{4}-Q[1-4]$", example="2026-Q1"
+        ),
+        _query("year", "With period=year.", r"^[0-9]{4}$", example="2026"),
+        _query("from", "With period=range: the first day.", example="2026-01-01"),
+        _query("to", "With period=range: the last day.", example="2026-02-15"),
+        _query("lang", "The language of titles and labels.", enum=list(LOCALES)),
+    ],
+    "responses": {
+        "200": {
+            "description": "The figures of the period.",
+            "content": {"application/json": {"schema": _ref("schemas", "Statistics")}},
+        },
+        "400": _ref("responses", "BadRequest"),
+        "405": _ref("responses", "MethodNotAllowed"),
+        "413": _ref("responses", "TooLarge"),
+        "500": _ref("responses", "ServerError"),
+    },
+}
+
+# A count, or "<5" when it is small enough to point at one resident.
+COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"const": "<5"}]}
+TIMING = {"type": ["number", "null"], "minimum": 0}
+
 WORDS = {"type": "string", "minLength": 1}
 
 SCHEMAS = {
@@ -206,6 +266,76 @@ SCHEMAS = {
             },
             "created_at": _ref("schemas", "Time"),
             "language": {"type": "string", "enum": list(LOCALES)},
+        },
+    },
+    "Statistics": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["period", "suppressed_below", "tables", "language"],
+        "properties": {
+            "period": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["kind", "from", "to"],
+                "properties": {
+                    "kind": {"enum": ["month", "quarter", "year", "range"]},
+                    "from": {"type": "string", "format": "date"},
+                    "to": {
+                        "description": "The last day counted (today at the latest).",
+                        "type": "string",
+                        "format": "date",
+                    },
+                },
+            },
+            "suppressed_below": {"const": 5},
+            "tables": {
+                "description": (
+                    "summary, type, kecamatan, channel, outcome and trend, in "
+                    "this order."
+                ),
+                "type": "array",
+                "items": _ref("schemas", "StatisticsTable"),
+            },
+            "language": {"type": "string", "enum": list(LOCALES)},
+        },
+    },
+    "StatisticsTable": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "title", "rows"],
+        "properties": {
+            "key": {
+                "enum": ["summary", "type", "kecamatan", "channel", "outcome", "trend"]
+            },
+            "title": WORDS,
+            "rows": {"type": "array", "items": _ref("schemas", "StatisticsRow")},
+        },
+    },
+    "StatisticsRow": {
+        "description": (
+            "One line of a table: a document code, kecamatan, channel, status or "
+            "month (YYYY-MM) in code. Counts: received in the period; ready, "
+            "completed (collected) and rejected in the period. on_time is a "
+            "percentage, median and p90 working days. outcome rows hold requests."
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "label"],
+        "properties": {
+            "code": {"type": "string"},
+            "label": {"type": "string"},
+            "partial": {
+                "description": "A month not wholly counted (still running).",
+                "const": True,
+            },
+            "received": COUNT,
+            "ready": COUNT,
+            "completed": COUNT,
+            "rejected": COUNT,
+            "requests": COUNT,
+            "on_time": TIMING,
+            "median": TIMING,
+            "p90": TIMING,
         },
     },
     "StatusCode": {"type": "string", "enum": list(workflow.STATUSES)},
@@ -341,6 +471,7 @@ DOCUMENT = {
     "servers": [{"url": "/"}],
     "paths": {
         "/api/v1/track/{number}": {"get": TRACK},
+        "/api/v1/stats": {"get": STATS},
         "/api/v1/openapi.json": {"get": DESCRIBE},
     },
     "components": {"schemas": SCHEMAS, "responses": RESPONSES, "headers": HEADERS},

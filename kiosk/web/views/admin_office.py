@@ -168,13 +168,16 @@ def security_events():
 
 @bp.get("/export.csv")
 def export():
-    """The queue as filtered on screen, as a CSV file for spreadsheets."""
+    """The queue as filtered on screen, as a CSV file for spreadsheets; the
+    NIK and phone number only when asked for (`personal=1`), and recorded."""
     filters = queue.Filters.from_args(request.args)
-    audit.record_admin_change(g.staff, "queue.export", "", filters.for_audit())
+    personal = request.args.get("personal") == "1"
+    details = filters.for_audit() | {"personal_data": personal}
+    audit.record_admin_change(g.staff, "queue.export", "", details)
     rows = queue.every_row(filters, today=office_today(), zone=office_zone())
     filename = f"permohonan-{office_today().isoformat()}.csv"
     return Response(
-        stream_with_context(csv_export.lines(rows)),
+        stream_with_context(csv_export.lines(rows, personal=personal)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

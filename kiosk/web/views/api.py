@@ -1,8 +1,8 @@
 """JSON API for the phone app and messaging bots."""
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.web import i18n, openapi
+from kiosk.web import i18n, openapi, stats_pages, stats_tables
 from kiosk.web.security import csrf, limit_lookups
 from kiosk.web.views import lookup
 
@@ -54,6 +54,16 @@ def _office(office):
         "opening_hours": office.localized("opening_hours", locale),
         "whatsapp": office.whatsapp or None,
     }
+
+
+@bp.get("/stats")
+def statistics():
+    """The service statistics of a period as JSON (small counts shown as "<5")."""
+    view = stats_pages.context(request.args)
+    return jsonify(
+        stats_tables.as_json(view["tables"], view["period"])
+        | {"language": i18n.current_locale()}
+    )
 
 
 @bp.get("/openapi.json")

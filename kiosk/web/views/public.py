@@ -14,8 +14,8 @@ from flask_babel import gettext
 from kiosk.data.db import db
 from kiosk.domain import qr, tracking
 from kiosk.services import submissions
-from kiosk.web import caches, i18n, kiosk_devices, receipt_image
-from kiosk.web.dates import office_today, office_zone
+from kiosk.web import caches, i18n, kiosk_devices, receipt_image, stats_pages
+from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import current_locale
@@ -205,9 +205,24 @@ def qr_png(number):
 
 @bp.get("/stats")
 def statistics():
-    """Monthly requests per document type and how long requests take."""
-    statistics = caches.statistics(office_today(), office_zone())
-    return render_template("public/stats.html", stats=statistics)
+    """Service statistics for a chosen period: requests, documents ready and
+    collected, working days to ready, by document, kecamatan, channel, outcome."""
+    return render_template("public/stats.html", **stats_pages.context(request.args))
+
+
+@bp.get("/stats.csv")
+def statistics_csv():
+    """The statistics' tables as a CSV file (comma or semicolon separated)."""
+    separator = stats_pages.SEPARATORS.get(request.args.get("sep"), ",")
+    view = stats_pages.context(request.args)
+    # A file name: one word, lower case (statistik in Indonesian).
+    kind = gettext("statistics")
+    name = f"{kind}-{view['period'].start}-{view['period'].end}.csv"
+    return current_app.response_class(
+        stats_pages.csv_text(view["tables"], separator),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.get("/healthz")

@@ -587,6 +587,9 @@ def catalogue():
         "/lost-number/sent": [
             State("lost number: sent", public, _goto(lambda s: "/lost-number/sent")),
         ],
+        "/staff/admin/report": [
+            State("admin: monthly report", staff, _goto(lambda s: "/staff/admin/report")),
+        ],
         "/staff/admin/audit": [
             State("admin: audit trail", staff, _goto(lambda s: "/staff/admin/audit")),
         ],

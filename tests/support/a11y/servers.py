@@ -29,6 +29,8 @@ NOT_PAGES = {
     "/healthz",
     "/api/v1/track/<number>",
     "/api/v1/openapi.json",
+    "/api/v1/stats",
+    "/stats.csv",
     "/staff/admin/export.csv",
 }
 
