@@ -61,7 +61,7 @@ def test_the_webhook_gets_the_message_signed_with_its_key(app, provider):
         "en",
     )
     assert body["text"] == message.text and body["kind"] == "submitted"
-    assert body["values"][1] == submission.display_number
+    assert body["values"][0] == submission.display_number
     signature = hmac.new(b"hook-secret", received.body, hashlib.sha256).hexdigest()
     assert received.headers["x-signature-sha256"] == signature
     sent = _state(app, message.id)
@@ -82,8 +82,8 @@ def test_the_whatsapp_cloud_api_gets_a_template_in_the_request_language(app, pro
     assert template["name"] == "dukcapil_ready"
     assert template["language"] == {"code": "en"}
     values = [p["text"] for p in template["components"][0]["parameters"]]
-    assert values[1] == submission.display_number
-    assert values[2].endswith(f"/t/{submission.number}/collect?lang=en")
+    assert values[0] == submission.display_number
+    assert values[1].endswith(f"/t/{submission.number}/collect?lang=en")
     with app.app_context():
         assert all(m.provider_message_id.startswith("wamid.") for m in messages())
 

@@ -385,7 +385,9 @@ def test_the_admin_chooses_the_provider_and_it_is_audited(make_app):
 
     admin = staff_client(app, "boss", role="admin")
     page = admin.get("/staff/admin/messages?lang=en").text
-    assert "dukcapil_ready" in page and "{{1}}" in page
+    assert "dukcapil_ready" in page and "{{1}}" in page and "{{0}}" not in page
+    assert "Dukcapil: your document ({{1}}) is ready." in page
+    assert "This message was sent automatically." in page
     saved = admin.post(
         "/staff/admin/messages",
         data={

@@ -13,7 +13,7 @@ import json
 import logging
 
 from flask import current_app, g, has_app_context, has_request_context
-from flask_babel import force_locale, format_time
+from flask_babel import force_locale, format_time, gettext
 
 from kiosk.data.models import (
     MESSAGE_CHANNELS,
@@ -46,7 +46,8 @@ LOST_NUMBER_PER_DAY = 3
 _STRETCH = "\x00"  # where the part an SMS may shorten goes
 
 # Each kind's message, and its values in the order a template provider (the
-# WhatsApp Cloud API) fills its approved template with them (README).
+# WhatsApp Cloud API) fills its approved template with them (README); the
+# sender, first, is written into the template itself.
 TEXTS = {
     outbox.SUBMITTED: (
         _l("%(sender)s: request received, number %(number)s. Follow it at %(url)s"),
@@ -102,7 +103,8 @@ def compose(kind, channel, language, values):
         text = sms.fit(sms.to_gsm7(head), plain.get("note", ""), sms.to_gsm7(tail))
     else:
         text = pattern % values
-    params = json.dumps([str(values.get(name, "")) for name in order])
+    # The sender is written into a registered template, not filled in.
+    params = json.dumps([str(values.get(name, "")) for name in order[1:]])
     return text, params
 
 
@@ -323,12 +325,16 @@ def init_app(app):
     signals.booking_changed.connect(on_booking_changed)
 
 
-def template_bodies(language):
+def template_bodies(language, sender):
     """[(template name suffix, body)] as a WhatsApp template is registered:
-    each value a numbered placeholder, {{1}} the first (README, admin page)."""
+    the sender written out, each other value a numbered placeholder ({{1}} the
+    first), and a closing line, since Meta refuses a body that starts or ends
+    with a placeholder (README, admin page)."""
     bodies = []
     with force_locale(language):
+        closing = gettext("This message was sent automatically.")
         for kind, (template, order) in TEXTS.items():
-            numbered = {name: f"{{{{{i + 1}}}}}" for i, name in enumerate(order)}
-            bodies.append((kind, str(template) % numbered))
+            numbered = {name: f"{{{{{i}}}}}" for i, name in enumerate(order)}
+            numbered["sender"] = sender
+            bodies.append((kind, f"{str(template) % numbered}\n\n{closing}"))
     return bodies

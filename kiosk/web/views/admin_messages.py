@@ -24,7 +24,7 @@ def _page(form, status=200):
         counts=message_settings.counts_by_state(),
         template_prefix=prefix,
         templates={
-            language: notifications.template_bodies(language)
+            language: notifications.template_bodies(language, settings.sender_name)
             for language in ("id", "en")
         },
     )
