@@ -446,3 +446,17 @@ def test_the_purge_erases_whom_messages_went_to_and_what_they_said(app):
         for message in messages(submission):
             assert (message.recipient, message.text, message.params) == ("", "", "[]")
         assert MessageChoice.select().count() == 0
+
+
+def test_a_clerk_records_the_residents_choice_at_the_counter(app, clerk):
+    form = clerk.get("/staff/new?lang=en").text
+    assert 'name="notify"' in form and "By SMS" in form
+    recorded = clerk.post(
+        "/staff/new",
+        data=form_data(channel="sms", notify="sms", form_token="counter-1"),
+    )
+    assert recorded.status_code == 303
+    with app.app_context():
+        (message,) = messages()
+        assert (message.kind, message.channel) == ("submitted", "sms")
+        assert MessageChoice.get().channel == "sms"
