@@ -460,3 +460,19 @@ def test_a_clerk_records_the_residents_choice_at_the_counter(app, clerk):
         (message,) = messages()
         assert (message.kind, message.channel) == ("submitted", "sms")
         assert MessageChoice.get().channel == "sms"
+
+
+def test_the_choice_survives_the_check_answers_page(app, client):
+    from tests.support.kiosk import hidden_fields
+
+    check = client.post(
+        "/apply?lang=en", data=form_data(form_token="c" * 32, notify="sms")
+    )
+    assert check.status_code == 200 and "By SMS" in check.text
+    # The page's own form, not the language switch's copy of what was posted.
+    fields = hidden_fields(check.text.split('<main id="main"', 1)[1])
+    assert fields["notify"] == "sms"
+    sent = client.post("/apply?lang=en", data={**fields, "step": "confirm"})
+    assert sent.status_code == 303
+    with app.app_context():
+        assert [m.channel for m in messages()] == ["sms"]

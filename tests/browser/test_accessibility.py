@@ -96,6 +96,14 @@ def _check_state(page, state, lang):
     return problems
 
 
+def _visible_text(page, limit=600):
+    """The start of what the page shows, to explain a state that failed."""
+    try:
+        return page.locator("body").inner_text(timeout=2000)[:limit]
+    except Exception as error:  # the page itself may be what broke
+        return f"(unreadable: {error})"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("audience", ["public", "kiosk", "staff"])
 def test_every_page_state_meets_wcag_2_2_aa(site, browser, audience, lang):
@@ -113,6 +121,8 @@ def test_every_page_state_meets_wcag_2_2_aa(site, browser, audience, lang):
             except Exception as error:
                 raise AssertionError(
                     f"could not show {state.name!r}: {error}\n"
+                    f"the browser was at {page.url}, showing:\n"
+                    f"{_visible_text(page)}\n"
                     f"server log:\n{site.log_tail()}"
                 ) from error
             found = _check_state(page, state, lang)

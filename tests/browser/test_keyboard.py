@@ -113,6 +113,12 @@ def test_a_resident_applies_with_the_keyboard_only(site, browser):
         assert_focus_not_on_body(page, "after the NIK was checked again")
         page.keyboard.type("0812 3456 7890")
 
+        # How to be told: the first choice (WhatsApp), picked with Space.
+        tab_to(page, "input[name=notify]")
+        page.keyboard.press("Space")
+        assert page.evaluate(
+            "document.querySelector('input[name=notify]:checked').value"
+        )
         tab_to(page, "input[name=kecamatan]")
         page.keyboard.press("Space")
         tab_to(page, "#nagari")
