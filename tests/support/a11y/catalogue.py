@@ -145,8 +145,9 @@ def _password_step(page, site, lang, username):
     page.goto(site.url + with_lang("/staff/login", lang))
     page.locator("#username").fill(username)
     page.locator("#password").fill(PASSWORD)
-    page.locator("form[action='/staff/login'] button[type=submit]").click()
-    page.wait_for_load_state("load")
+    # Wait for the answer itself ("load" of the page before it passes at once).
+    with page.expect_navigation():
+        page.locator("form[action='/staff/login'] button[type=submit]").click()
 
 
 def _staff_code_step(page, site, lang):
@@ -163,8 +164,12 @@ def _staff_code_step(page, site, lang):
         page.locator("#display_name").fill("Dua Langkah")
         page.locator("#password").fill(PASSWORD)
         page.locator("#password_again").fill(PASSWORD)
-        page.locator("form[action='/staff/admin/staff'] button[type=submit]").click()
-        page.wait_for_load_state("load")
+        # The answer to the POST must have arrived before the cookies are
+        # cleared: a session cookie it sets later would sign the admin back in.
+        with page.expect_navigation():
+            page.locator(
+                "form[action='/staff/admin/staff'] button[type=submit]"
+            ).click()
         page.context.clear_cookies()  # signing out would end the admin's sessions
         _password_step(page, site, lang, TWO_STEP_USER)
     page.goto(site.url + "/staff/account")
