@@ -141,6 +141,20 @@ _START_SETUP = "form[action='/staff/account/second-factor'] button"
 _CONFIRM_SETUP = "form[action='/staff/account/second-factor/confirm'] button"
 
 
+def _forget_session(page):
+    """Drop the browser's cookies for good. A request still under way when
+    they are cleared (the browser's own fetch of the favicon, answered by an
+    error page that refreshes the session) would set the session cookie again:
+    leave the page, let such answers arrive, and clear until none is left."""
+    page.goto("about:blank")
+    for _ in range(10):
+        page.context.clear_cookies()
+        page.wait_for_timeout(200)
+        if not page.context.cookies():
+            return
+    raise AssertionError(f"cookies keep coming back: {page.context.cookies()}")
+
+
 def _password_step(page, site, lang, username):
     page.goto(site.url + with_lang("/staff/login", lang))
     page.locator("#username").fill(username)
@@ -170,7 +184,7 @@ def _staff_code_step(page, site, lang):
             page.locator(
                 "form[action='/staff/admin/staff'] button[type=submit]"
             ).click()
-        page.context.clear_cookies()  # signing out would end the admin's sessions
+        _forget_session(page)  # signing out would end the admin's sessions
         _password_step(page, site, lang, TWO_STEP_USER)
     page.goto(site.url + "/staff/account")
     page.locator("#factor-password").fill(PASSWORD)
@@ -179,7 +193,7 @@ def _staff_code_step(page, site, lang):
     page.locator("#code").fill(pyotp.TOTP(key).now())
     page.locator(_CONFIRM_SETUP).click()
     page.wait_for_url(re.compile(r"/staff/account$"))
-    page.context.clear_cookies()
+    _forget_session(page)
     _password_step(page, site, lang, TWO_STEP_USER)
     page.wait_for_url(re.compile(r"/staff/login/code"))
 
