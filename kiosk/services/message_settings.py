@@ -8,7 +8,7 @@ import peewee as pw
 from kiosk.data.db import write_transaction
 from kiosk.data.models import NotificationSettings, OutboxMessage, utcnow
 from kiosk.domain.collection_hours import clock_text
-from kiosk.services import audit
+from kiosk.services import audit, signals
 
 FIELDS = ("provider", "sender_name", "quiet_start", "quiet_end", "other_statuses")
 
@@ -31,6 +31,8 @@ def save(actor, values):
         if changed:
             row.save()
             audit.record_admin_change(actor, "notifications.update", "", changed)
+    if changed:
+        signals.message_settings_changed.send()  # after the commit
     return bool(changed)
 
 

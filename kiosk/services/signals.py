@@ -12,6 +12,8 @@ office_changed = _signals.signal("office-changed")
 document_types_changed = _signals.signal("document-types-changed")
 # The office's own closures changed: working days and due dates are different.
 calendar_changed = _signals.signal("calendar-changed")
+# The admin saved how messages reach residents.
+message_settings_changed = _signals.signal("message-settings-changed")
 
 # Sent inside the transaction of a change, so that what a listener writes (a
 # message to the resident, services/outbox.py) commits or rolls back with it.

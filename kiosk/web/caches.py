@@ -23,7 +23,12 @@ from collections import OrderedDict
 
 from flask import current_app, has_app_context
 
-from kiosk.data.models import DocumentType, OfficeSettings, utcnow
+from kiosk.data.models import (
+    DocumentType,
+    NotificationSettings,
+    OfficeSettings,
+    utcnow,
+)
 from kiosk.domain import qr
 from kiosk.services import calendar, queue, signals, stats
 
@@ -36,6 +41,7 @@ KINDS = {
     "statistics": ("STATS_CACHE_SECONDS", 64),
     "qr": ("QR_CACHE_SECONDS", 4096),
     "calendar": ("SETTINGS_CACHE_SECONDS", 2),
+    "message_settings": ("SETTINGS_CACHE_SECONDS", 1),
 }
 
 
@@ -80,6 +86,11 @@ def _cache(kind):
 def office_settings():
     """The office settings row."""
     return _cache("office").get(None, OfficeSettings.saved)
+
+
+def message_settings():
+    """How messages reach residents (read by every application form)."""
+    return _cache("message_settings").get(None, NotificationSettings.saved)
 
 
 def document_types():
@@ -140,6 +151,7 @@ _forget_counts = _forgetting("queue_counts")
 _forget_office = _forgetting("office", "pages")
 _forget_document_types = _forgetting("document_types", "pages")
 _forget_calendar = _forgetting("calendar", "pages")
+_forget_message_settings = _forgetting("message_settings")
 
 
 def init_app(app):
@@ -151,3 +163,4 @@ def init_app(app):
     signals.office_changed.connect(_forget_office)
     signals.document_types_changed.connect(_forget_document_types)
     signals.calendar_changed.connect(_forget_calendar)
+    signals.message_settings_changed.connect(_forget_message_settings)

@@ -13,13 +13,13 @@ token, which ends its old cookie and its old phone references.
 """
 
 import base64
-import hashlib
 import hmac
 
-from flask import current_app, g, request
+from flask import g, request
 
 from kiosk.data.models import KioskDevice
 from kiosk.domain import validation
+from kiosk.web.security import keyed_digest
 
 COOKIE = "kiosk_token"
 COOKIE_SECONDS = 365 * 24 * 3600
@@ -64,10 +64,7 @@ def remember(response):
 
 
 def _signature(kiosk_id, token):
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    message = f"kiosk-via:{kiosk_id}:{token}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()[:9]
+    digest = keyed_digest(f"kiosk-via:{kiosk_id}:{token}".encode())[:9]
     return base64.urlsafe_b64encode(digest).decode()
 
 

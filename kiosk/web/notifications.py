@@ -18,7 +18,6 @@ from flask_babel import force_locale, format_time, gettext
 from kiosk.data.models import (
     MESSAGE_CHANNELS,
     MessageChoice,
-    NotificationSettings,
     OfficeSettings,
     OutboxMessage,
     Submission,
@@ -26,6 +25,7 @@ from kiosk.data.models import (
 )
 from kiosk.domain import sms, workflow
 from kiosk.services import delivery, message_queue, outbox, providers, signals
+from kiosk.web import caches
 from kiosk.web.i18n import STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.templating import public_url
@@ -126,12 +126,8 @@ def _tracking_url(submission, endpoint="public.tracking_page"):
 
 
 def _settings():
-    """The notification settings, read once per request or command."""
-    if has_request_context():
-        if "notification_settings" not in g:
-            g.notification_settings = NotificationSettings.saved()
-        return g.notification_settings
-    return NotificationSettings.saved()
+    """The notification settings (kept by the app's cache, web/caches.py)."""
+    return caches.message_settings()
 
 
 def _queue(submission, kind, channel, values, not_before=None):

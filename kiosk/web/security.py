@@ -1,5 +1,7 @@
 """Security headers, CSRF protection and rate limits, set up in one place."""
 
+import hashlib
+import hmac
 import ipaddress
 
 from flask import abort, current_app, g, request
@@ -26,6 +28,14 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def keyed_digest(message):
+    """HMAC-SHA256 of `message` (bytes) under the app's secret key: a value
+    that stands for something (a name, a NIK) without revealing it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, message, hashlib.sha256).digest()
 
 
 def client_address():

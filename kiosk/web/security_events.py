@@ -2,16 +2,13 @@
 member), from where (the client's address) and which page (its path, never
 its query string, which may hold a NIK someone searched for)."""
 
-import hashlib
-import hmac
-
 from flask import current_app, request, session
 from peewee import PeeweeException
 
 from kiosk.domain import search as search_text
 from kiosk.services import security_log
 from kiosk.web import auth
-from kiosk.web.security import client_address
+from kiosk.web.security import client_address, keyed_digest
 
 _SIGNED_IN_STAFF = object()
 
@@ -56,10 +53,7 @@ def log_resident_search(search):
     happened and how, never what was typed."""
     if search.kind not in RESIDENT_SEARCHES:
         return
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    text = f"{search.kind}:{search.value}".encode()
-    digest = hmac.new(key, text, hashlib.sha256).hexdigest()[:32]
+    digest = keyed_digest(f"{search.kind}:{search.value}".encode()).hex()[:32]
     if session.get(LAST_SEARCH) == digest:
         return
     session[LAST_SEARCH] = digest

@@ -13,12 +13,10 @@ PENDING_SECONDS, which the code then completes.
 
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import time
 from dataclasses import dataclass
 
-from flask import current_app, session
+from flask import session
 from flask_babel import format_timedelta, gettext
 from werkzeug.security import check_password_hash
 
@@ -28,6 +26,7 @@ from kiosk.services import sign_in_delays as delays
 from kiosk.web import auth, security_events
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.i18n import lazy_gettext as _l
+from kiosk.web.security import keyed_digest
 
 # Outcomes.
 SIGNED_IN = "signed_in"
@@ -62,10 +61,7 @@ def _dummy_hash():
 def name_key(username):
     """The keyed digest a username's failures are counted under when it names
     no active account."""
-    secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode() if isinstance(secret, str) else secret
-    message = b"sign-in-name/" + username.encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return keyed_digest(b"sign-in-name/" + username.encode()).hex()
 
 
 def _clean_username(username):

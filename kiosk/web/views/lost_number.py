@@ -7,9 +7,6 @@ transaction that may also queue the message), so the page tells nobody whether
 a NIK has a request. Limited per client and per NIK.
 """
 
-import hashlib
-import hmac
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from kiosk.data.db import write_transaction
@@ -37,11 +34,7 @@ def _nik_key():
         nik = validation.nik(request.form.get("nik", ""))
     except validation.Invalid:
         return "lost-number-unreadable:" + security.rate_limit_key()
-    secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode() if isinstance(secret, str) else secret
-    return (
-        "lost-number-nik:" + hmac.new(secret, nik.encode(), hashlib.sha256).hexdigest()
-    )
+    return "lost-number-nik:" + security.keyed_digest(nik.encode()).hex()
 
 
 @bp.route("/lost-number", methods=["GET", "POST"])
