@@ -22,6 +22,7 @@ from kiosk.web.views import (
     admin_messages,
     admin_office,
     api,
+    apply,
     collection,
     display,
     errors,
@@ -39,6 +40,7 @@ from kiosk.web.views import (
 
 BLUEPRINTS = (
     public.bp,
+    apply.bp,
     lost_number.bp,
     api.bp,
     kiosk.bp,

@@ -576,7 +576,40 @@ ALL_MODELS = [
 REBUILT_MODELS = [NameWord, MigrationMark, DailyTally]
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
+class RequestAnswer(BaseModel):
+    """One answer to a document's own questions (domain/questions.py) that is
+    not a person's name or NIK: a reason, a date, a place, an address."""
+
+    submission = pw.ForeignKeyField(
+        Submission, backref="answers", on_delete="CASCADE", index=False
+    )
+    question = pw.CharField(max_length=32)
+    value = pw.CharField(max_length=255)
+
+    class Meta:
+        primary_key = pw.CompositeKey("submission", "question")
+
+
+class RequestPerson(BaseModel):
+    """Someone a request is about besides the applicant: the child, the
+    deceased, the head of the family, the parents, each person moving. Their
+    names are in NameWord and their NIKs indexed here, so staff find the
+    request by either."""
+
+    submission = pw.ForeignKeyField(
+        Submission, backref="people", on_delete="CASCADE", index=False
+    )
+    role = pw.CharField(max_length=16)
+    position = pw.IntegerField(default=1)
+    name = pw.CharField(max_length=validation.NAME_MAX)
+    nik = pw.CharField(max_length=16, null=True, index=True)
+
+    class Meta:
+        primary_key = pw.CompositeKey("submission", "role", "position")
+
+
 ADDED_MODELS = [SecurityEvent, StaffSecondFactor, SignInDelay, OfficeClosure]
 ADDED_MODELS += [QueueSettings, ServiceCounter, TicketSequence, QueueTicket]
 ADDED_MODELS += [CollectionHours, CollectionSlot, CollectionBooking]
 ADDED_MODELS += [NotificationSettings, MessageChoice, OutboxMessage]
+ADDED_MODELS += [RequestAnswer, RequestPerson]

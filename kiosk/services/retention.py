@@ -11,11 +11,13 @@ from kiosk.data.models import (
     NameWord,
     OfficeSettings,
     OutboxMessage,
+    RequestPerson,
     StatusEvent,
     Submission,
     utcnow,
 )
 from kiosk.domain import redaction, workflow
+from kiosk.services import request_details
 
 # Requests purged per transaction: a short write lock each time, so the site
 # keeps taking submissions while a large first purge runs.
@@ -68,7 +70,7 @@ def purge_personal_data(now=None):
             if not names:
                 break
             ids = list(names)
-            _redact_notes(names)
+            _redact_notes(_with_people(names))
             purged += (
                 Submission.update(
                     applicant_name="",
@@ -84,6 +86,8 @@ def purge_personal_data(now=None):
                 .execute()
             )
             NameWord.delete().where(NameWord.submission.in_(ids)).execute()
+            # The child, the deceased, the family moving: who and when.
+            request_details.erase(ids)
             # Who collected the document, named at the counter.
             CollectionBooking.update(
                 collector_name="", collector_relation_other=""
@@ -98,6 +102,18 @@ def purge_personal_data(now=None):
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return purged
+
+
+def _with_people(names):
+    """{id: the applicant's name and those of the people the request is about},
+    to take out of the notes."""
+    people = RequestPerson.select(RequestPerson.submission, RequestPerson.name).where(
+        RequestPerson.submission.in_(list(names))
+    )
+    every = dict(names)
+    for submission_id, name in people.tuples():
+        every[submission_id] = f"{every[submission_id]} {name}"
+    return every
 
 
 def _redact_notes(names):

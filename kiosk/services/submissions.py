@@ -10,8 +10,8 @@ import peewee as pw
 
 from kiosk.data.db import write_transaction
 from kiosk.data.models import NameWord, StatusEvent, Submission, utcnow
-from kiosk.domain import search, tracking, validation, workflow
-from kiosk.services import audit, signals
+from kiosk.domain import questions, search, tracking, validation, workflow
+from kiosk.services import audit, request_details, signals
 from kiosk.services.calendar import office_calendar
 
 MAX_NUMBER_ATTEMPTS = 8
@@ -51,6 +51,7 @@ def sent_form_key(form_token, fields):
         form_token,
         fields["document_type"].code,
         *(fields.get(name) or "" for name in ANSWERS[1:]),
+        sorted(questions.to_form(fields.get("details") or {}).items()),
     ]
     digest = hashlib.sha256(json.dumps(answers).encode()).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
@@ -61,7 +62,8 @@ def create(
 ):
     """Store a request and its first status event in one transaction.
 
-    `fields` holds the validated form values (document_type is a DocumentType).
+    `fields` holds the validated form values (document_type is a DocumentType,
+    details the answers to its own questions, as questions.clean gives them).
     It is due `service_days` working days after `today` in the office's
     `calendar` (read afresh when none is given).
     A clash of tracking numbers is retried with a new number. When the same
@@ -96,6 +98,7 @@ def create(
                     form_token=sent_key,
                 )
                 store_name_words(submission.id, submission.applicant_name)
+                request_details.store(submission.id, fields.get("details") or {})
                 signals.request_stored.send(submission, answers=fields)
                 audit.record_status_change(
                     submission,

@@ -49,6 +49,9 @@ def form_data(**overrides):
     """Valid /apply and /staff/new fields, as a browser posts them."""
     return {
         "document_type": "KK",
+        # The family card's own questions (domain/questions.py).
+        "kk_reason": "change",
+        "head_is_applicant": "yes",
         "applicant_name": "Siti Rahma",
         "nik": "1303054507900001",
         "phone": "0812 3456 7890",

@@ -6,7 +6,8 @@ browser does: GET /apply, take the CSRF token and the form token from the page,
 POST the answers with step=confirm, and read the tracking number from the 303.
 """
 
-from __future__ import annotations
+from __future__ import secrets
+import annotations
 
 import html
 import http.client
@@ -102,13 +103,14 @@ class SiteClient:
         fields = form_data(**changes)
         fields.update(
             csrf_token=hidden_value(page.text, "csrf_token"),
-            form_token=hidden_value(page.text, "form_token"),
+            form_token=secrets.token_urlsafe(24),
             step="confirm",
         )
-        answer = self.post_form("/apply", fields)
+        # All the answers at once to "check your answers", as its Send does.
+        answer = self.post_form("/apply/check", fields)
         found = RECEIPT_LOCATION.search(answer.headers.get("Location", ""))
         if answer.status != 303 or not found:
-            raise SubmitFailed("POST /apply", answer)
+            raise SubmitFailed("POST /apply/check", answer)
         return found.group(1)
 
     def close(self) -> None:

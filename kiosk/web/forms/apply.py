@@ -8,9 +8,11 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import ValidationError
 
 from kiosk.data.models import LANGUAGES
-from kiosk.domain import validation
+from kiosk.domain import questions, validation
 from kiosk.services import submissions
 from kiosk.web import caches, notifications
+from kiosk.web.dates import office_today
+from kiosk.web.forms import details
 from kiosk.web.i18n import LANGUAGE_NAMES
 from kiosk.web.i18n import lazy_gettext as _l
 
@@ -62,8 +64,10 @@ MESSAGES = {
 NOTIFY_CHOICES = (("whatsapp", _l("By WhatsApp")), ("sms", _l("By SMS")))
 NO_MESSAGES = _l("No messages: I will check the tracking page myself")
 
-# Fields in page order; the error summary follows it.
+# Fields in page order; the error summary follows it. A document's own
+# questions come right after the document (DETAIL_FIELDS: all documents').
 FIELD_ORDER = (*submissions.ANSWERS, "consent")
+DETAIL_FIELDS = tuple(details.form_fields())
 
 
 def _checked_by(clean):
@@ -121,6 +125,7 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, locale="id", **kwargs):
         super().__init__(*args, **kwargs)
+        self.details = {}
         self.document_types = {t.code: t for t in caches.document_types()}
         self.document_type.choices = [
             (code, t.name(locale)) for code, t in self.document_types.items()
@@ -179,14 +184,60 @@ class ApplicationForm(FlaskForm):
     def chosen_type(self):
         return self.document_types.get(self.document_type.data)
 
+    @staticmethod
+    def detail_kind(name):
+        """The kind of a document's own question (None for other fields)."""
+        question = questions.QUESTIONS.get(name)
+        return question.kind if question else None
+
+    @staticmethod
+    def detail_hint(name):
+        return details.HINTS.get(name)
+
+    @property
+    def detail_fields(self):
+        """The form fields of the chosen document's own questions, in order."""
+        chosen = self.chosen_type
+        return questions.form_fields(chosen.code) if chosen else []
+
+    def all_fields(self):
+        """Every field the chosen document asks, in page order."""
+        return [FIELD_ORDER[0], *self.detail_fields, *FIELD_ORDER[1:]]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return self.validate_details() and valid
+
+    def validate_details(self, only=None):
+        """Check the chosen document's own questions (all, or the fields in
+        `only`); the clean answers go to `self.details`. True when fine."""
+        self.details = {}
+        chosen = self.chosen_type
+        if chosen is None:
+            return True
+        raw = {name: self[name].data or "" for name in self.detail_fields}
+        self.details, problems = questions.clean(chosen.code, raw, office_today())
+        fine = True
+        for name, code in problems.items():
+            if only is None or name in only:
+                self[name].errors = [details.message(name, code, office_today())]
+                fine = False
+        for name, text in questions.to_form(self.details).items():
+            self[name].data = text
+        return fine
+
     def errors_in_order(self):
         """(field name, first message) for each field with an error, in page order."""
         return [
-            (name, self[name].errors[0]) for name in FIELD_ORDER if self[name].errors
+            (name, self[name].errors[0])
+            for name in self.all_fields()
+            if self[name].errors
         ]
 
     def validate_field(self, name):
         """Validate one field alone (for in-place checks); True when it is fine."""
+        if name in DETAIL_FIELDS:
+            return self.validate_details(only=(name,))
         field = self[name]
         # From the class: WTForms calls extra validators as validator(form, field).
         extra = getattr(type(self), f"validate_{name}", None)
@@ -216,14 +267,24 @@ class ApplicationForm(FlaskForm):
                 dict(self.notify.choices).get(self.notify.data, ""),
             ),
         }
-        return [
+        rows = [
             (name, *in_words.get(name, (self[name].label.text, self[name].data)))
             for name in submissions.ANSWERS
             if name != "notify" or self.asks_notify
         ]
+        if chosen:
+            own = details.answer_rows(chosen.code, self.details)
+            rows[1:1] = [(name, label, text) for name, label, text, _ in own]
+        return rows
 
     def cleaned(self):
         """The validated answers, ready for submissions.create()."""
         answers = {name: self[name].data for name in submissions.ANSWERS}
         answers["document_type"] = self.chosen_type
+        answers["details"] = self.details
         return answers
+
+
+# Every document's own questions (shown only for the chosen document).
+for _name, _field in details.form_fields().items():
+    setattr(ApplicationForm, _name, _field)

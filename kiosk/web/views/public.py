@@ -1,4 +1,4 @@
-"""Public pages: home, apply, tracking, receipt, QR codes, health."""
+"""Public pages: home, tracking, receipt, QR codes, health."""
 
 from flask import (
     Blueprint,
@@ -13,15 +13,11 @@ from flask_babel import gettext
 
 from kiosk.data.db import db
 from kiosk.domain import qr, tracking
-from kiosk.services import submissions
-from kiosk.web import caches, i18n, kiosk_devices, receipt_image, stats_pages
-from kiosk.web.dates import office_today
-from kiosk.web.forms import INVALID_FORM
-from kiosk.web.forms.apply import ApplicationForm
+from kiosk.web import caches, i18n, receipt_image, stats_pages
 from kiosk.web.i18n import current_locale
-from kiosk.web.security import limit_lookups, limit_qr_images, limit_submissions
+from kiosk.web.security import limit_lookups, limit_qr_images
 from kiosk.web.templating import public_url
-from kiosk.web.views import htmx, lookup
+from kiosk.web.views import lookup
 
 bp = Blueprint("public", __name__)
 
@@ -30,63 +26,6 @@ bp = Blueprint("public", __name__)
 def home():
     """Start page: apply, check status, statistics."""
     return render_template("public/home.html", lookup_error=None, lookup_value="")
-
-
-def _referring_kiosk():
-    """The kiosk whose 'continue on your phone' QR opened this form, if any."""
-    return kiosk_devices.kiosk_from_reference(request.values.get("via"))
-
-
-@bp.route("/apply", methods=["GET", "POST"])
-@limit_submissions
-def apply():
-    """Application form, check-your-answers step, and submission."""
-    form = ApplicationForm(locale=current_locale())
-    step = request.form.get("step", "check")
-    via_kiosk = _referring_kiosk()
-    if request.method == "GET":
-        chosen = request.args.get("document_type")
-        if chosen in form.document_types:
-            form.document_type.data = chosen
-        form.language.data = current_locale()
-        swap = htmx.requirements_swap(form.document_types)
-        if swap is not None:
-            return swap
-        return _form_page(form, via_kiosk)
-
-    checked = htmx.field_check(form)
-    if checked is not None:
-        return checked
-    if step == "edit":
-        return _form_page(form, via_kiosk)
-    if not form.validate():
-        return _form_page(form, via_kiosk, status=INVALID_FORM)
-    if step != "confirm":
-        return render_template(
-            "public/apply_check.html", form=form, via=_reference(via_kiosk)
-        )
-    submission = submissions.create(
-        form.cleaned(),
-        channel="web",
-        today=office_today(),
-        calendar=caches.office_calendar(office_today()),
-        kiosk=via_kiosk,
-        form_token=form.form_token.data or None,
-    )
-    return redirect(url_for("public.receipt", number=submission.number, new=1), 303)
-
-
-def _reference(kiosk):
-    """The signed kiosk reference the form carries on to its next step."""
-    return kiosk_devices.via_reference(kiosk) if kiosk else None
-
-
-def _form_page(form, via_kiosk, status=200):
-    form.ensure_token()
-    return (
-        render_template("public/apply.html", form=form, via=_reference(via_kiosk)),
-        status,
-    )
 
 
 @bp.get("/track")

@@ -1,0 +1,59 @@
+"""Storing and reading a request's answers to its document's own questions."""
+
+from kiosk.data.models import NameWord, RequestAnswer, RequestPerson
+from kiosk.domain import questions, search
+
+
+def store(submission_id, answers):
+    """Write `answers` (questions.clean's) inside the caller's transaction,
+    with the words of each person's name for staff search."""
+    plain = questions.plain_answers(answers)
+    if plain:
+        RequestAnswer.insert_many(
+            [(submission_id, name, text) for name, text in plain],
+            fields=[RequestAnswer.submission, RequestAnswer.question, RequestAnswer.value],
+        ).execute()
+    people = questions.people(answers)
+    if not people:
+        return
+    RequestPerson.insert_many(
+        [(submission_id, *person) for person in people],
+        fields=[
+            RequestPerson.submission,
+            RequestPerson.role,
+            RequestPerson.position,
+            RequestPerson.name,
+            RequestPerson.nik,
+        ],
+    ).execute()
+    words = []
+    for _, _, name, _ in people:
+        words.extend(w for w in search.name_words(name) if w not in words)
+    if words:
+        NameWord.insert_many(
+            [(submission_id, word) for word in words],
+            fields=[NameWord.submission, NameWord.word],
+        ).on_conflict_ignore().execute()
+
+
+def read(submission_id):
+    """The answers stored for a request (empty for one made before its
+    document asked anything, or purged)."""
+    plain = RequestAnswer.select(RequestAnswer.question, RequestAnswer.value).where(
+        RequestAnswer.submission == submission_id
+    )
+    people = RequestPerson.select(
+        RequestPerson.role, RequestPerson.position, RequestPerson.name, RequestPerson.nik
+    ).where(RequestPerson.submission == submission_id)
+    return questions.from_rows(plain.tuples(), people.tuples())
+
+
+def with_subject_nik(nik):
+    """Ids of the requests naming someone with this NIK (the nik index serves it)."""
+    return RequestPerson.select(RequestPerson.submission).where(RequestPerson.nik == nik)
+
+
+def erase(submission_ids):
+    """Delete the answers of purged requests (inside the caller's transaction)."""
+    RequestAnswer.delete().where(RequestAnswer.submission.in_(submission_ids)).execute()
+    RequestPerson.delete().where(RequestPerson.submission.in_(submission_ids)).execute()
