@@ -574,6 +574,8 @@ ALL_MODELS = [
 # gets the table back at the next start. (A restore requires every table of
 # ALL_MODELS and accepts these two lists' tables missing: data/schema_check.py.)
 REBUILT_MODELS = [NameWord, MigrationMark, DailyTally]
+
+
 # Tables added after the first release that start empty: a backup made before
 # one of them existed is still whole, and the next start creates it.
 class RequestAnswer(BaseModel):

@@ -11,7 +11,11 @@ def store(submission_id, answers):
     if plain:
         RequestAnswer.insert_many(
             [(submission_id, name, text) for name, text in plain],
-            fields=[RequestAnswer.submission, RequestAnswer.question, RequestAnswer.value],
+            fields=[
+                RequestAnswer.submission,
+                RequestAnswer.question,
+                RequestAnswer.value,
+            ],
         ).execute()
     people = questions.people(answers)
     if not people:
@@ -43,14 +47,19 @@ def read(submission_id):
         RequestAnswer.submission == submission_id
     )
     people = RequestPerson.select(
-        RequestPerson.role, RequestPerson.position, RequestPerson.name, RequestPerson.nik
+        RequestPerson.role,
+        RequestPerson.position,
+        RequestPerson.name,
+        RequestPerson.nik,
     ).where(RequestPerson.submission == submission_id)
     return questions.from_rows(plain.tuples(), people.tuples())
 
 
 def with_subject_nik(nik):
     """Ids of the requests naming someone with this NIK (the nik index serves it)."""
-    return RequestPerson.select(RequestPerson.submission).where(RequestPerson.nik == nik)
+    return RequestPerson.select(RequestPerson.submission).where(
+        RequestPerson.nik == nik
+    )
 
 
 def erase(submission_ids):

@@ -14,7 +14,9 @@ from kiosk.web.i18n import lazy_gettext as _l
 
 SESSION_KEY = "apply"
 # Kept as the whole date (2024-03-27), not as the three boxes it is typed in.
-DATE_FIELDS = frozenset(n for n, q in questions.QUESTIONS.items() if q.kind == questions.DATE)
+DATE_FIELDS = frozenset(
+    n for n, q in questions.QUESTIONS.items() if q.kind == questions.DATE
+)
 # The request sent last from this browser: Back to the check page shows its
 # receipt instead of an empty form.
 SENT_KEY = "apply_sent"
@@ -59,8 +61,7 @@ SINGLE_QUESTION = frozenset(
 def pages(document_code):
     """(page, fields) in order for a document ("" before one is chosen)."""
     own = [
-        (page, tuple(_fields(names)))
-        for page, names in questions.pages(document_code)
+        (page, tuple(_fields(names))) for page, names in questions.pages(document_code)
     ]
     return [(DOCUMENT_PAGE, ("document_type",)), *own, *APPLICANT_PAGES]
 

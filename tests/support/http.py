@@ -6,12 +6,12 @@ browser does: GET /apply, take the CSRF token and the form token from the page,
 POST the answers with step=confirm, and read the tracking number from the 303.
 """
 
-from __future__ import secrets
-import annotations
+from __future__ import annotations
 
 import html
 import http.client
 import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass

@@ -201,7 +201,9 @@ class DatePartsField(Field):
         self.parts = ("", "", "")
         if formdata is None:
             return
-        parts = tuple(formdata.get(f"{self.name}-{p}", "") for p in ("day", "month", "year"))
+        parts = tuple(
+            formdata.get(f"{self.name}-{p}", "") for p in ("day", "month", "year")
+        )
         if any(part.strip() for part in parts):
             self.parts = tuple(part.strip()[:4] for part in parts)
             self.data = "-".join(self.parts)
