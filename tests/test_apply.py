@@ -1,4 +1,6 @@
-"""Applying on the web: form, in-place checks, check-answers step, receipt."""
+"""Applying on the web: the document page, in-place checks, sending every
+answer at once to check-your-answers, the receipt. (The question pages one by
+one: test_apply_questions.py.)"""
 
 import re
 import threading
@@ -12,34 +14,49 @@ from tests.support.pages import language_forms
 
 
 def _check(client, **changes):
-    return client.post("/apply?lang=en", data=form_data(form_token="t" * 32, **changes))
+    """Every answer posted to check-your-answers without sending (as a language
+    switch does): kept, then the check page."""
+    response = client.post(
+        "/apply/check?lang=en", data=form_data(form_token="t" * 32, **changes)
+    )
+    if response.status_code == 303:
+        return client.get(response.headers["Location"])
+    return response
 
 
 def _confirm(client, **changes):
     return client.post(
-        "/apply?lang=en",
+        "/apply/check?lang=en",
         data=form_data(
             form_token=changes.pop("form_token", "t" * 32), step="confirm", **changes
         ),
     )
 
 
-def test_form_shows_every_field_with_labels_and_hints(client):
-    page = client.get("/apply?lang=en").text
-    for name in (
-        "document_type",
-        "applicant_name",
-        "nik",
-        "phone",
-        "kecamatan",
-        "nagari",
-        "note",
-        "language",
-        "consent",
-    ):
-        assert f'name="{name}"' in page, name
+def _choose(client, code="KK"):
+    assert (
+        client.post("/apply?lang=en", data={"document_type": code}).status_code == 303
+    )
+
+
+def test_each_page_shows_its_fields_with_labels_and_hints(client):
+    pages = {
+        "/apply": ("document_type",),
+        "/apply/applicant": ("applicant_name", "nik"),
+        "/apply/contact": ("phone",),
+        "/apply/address": ("kecamatan", "nagari"),
+        "/apply/extra": ("note", "language"),
+    }
+    _choose(client)
+    for path, names in pages.items():
+        page = client.get(f"{path}?lang=en").text
+        for name in names:
+            assert f'name="{name}"' in page, (path, name)
+        assert "Step " in page
+    page = client.get("/apply/applicant?lang=en").text
     assert '<label class="label" for="nik">NIK</label>' in page
     assert 'aria-describedby="nik-hint"' in page
+    page = client.get("/apply/address?lang=en").text
     for kecamatan in (
         "Kamang Baru",
         "Koto VII",
@@ -110,7 +127,6 @@ def test_valid_answers_lead_to_the_check_page(client):
     assert response.status_code == 200
     assert "Check your answers before sending" in response.text
     assert "Siti Rahma" in response.text
-    assert 'value="+6281234567890"' in response.text  # normalised phone, sent on
     # Shown as residents write them, to compare with their card and phone.
     assert "<dd>0812-3456-7890</dd>" in response.text
     nik = form_data()["nik"]
@@ -123,33 +139,42 @@ def test_valid_answers_lead_to_the_check_page(client):
 
 
 def test_errors_are_summarised_and_keep_what_was_typed(client):
-    response = _check(
-        client,
-        applicant_name="Siti <b>Rahma</b>",
-        nik="1303059999900001",
-        phone="12345",
-        kecamatan="Atlantis",
-        nagari="",
-        consent="",
+    _choose(client)
+    response = client.post(
+        "/apply/applicant?lang=en",
+        data={"applicant_name": "Siti <b>Rahma</b>", "nik": "1303059999900001"},
     )
     assert response.status_code == 422
     page = response.text
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     links = re.findall(r'href="#([a-z_]+)"', summary)
-    assert links == ["applicant_name", "nik", "phone", "kecamatan", "nagari", "consent"]
+    assert links == ["applicant_name", "nik"]
     assert "Siti &lt;b&gt;Rahma&lt;/b&gt;" in page  # kept, and escaped
     assert "<b>Rahma</b>" not in page
     assert 'value="1303059999900001"' in page
-    assert 'value="12345"' in page
-    assert page.count('aria-invalid="true"') >= 4
+    assert page.count('aria-invalid="true"') == 2
     assert "<title>Error:" in page
+    response = client.post(
+        "/apply/address?lang=en", data={"kecamatan": "Atlantis", "nagari": ""}
+    )
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#([a-z_]+)"', summary) == ["kecamatan", "nagari"]
     assert Submission.select().count() == 0
 
 
-def test_change_answers_returns_to_the_filled_form(client):
-    response = client.post(
-        "/apply?lang=en", data=form_data(step="edit", form_token="x" * 20)
-    )
+def test_all_answers_sent_at_once_with_mistakes_show_the_first_page_at_fault(client):
+    response = _confirm(client, phone="12345", nagari="")
+    assert response.status_code == 422
+    assert 'action="/apply/contact"' in response.text
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    # Only the page's own problems: the village is asked on a later page.
+    assert re.findall(r'href="#([a-z_]+)"', summary) == ["phone"]
+    assert Submission.select().count() == 0
+
+
+def test_a_change_link_shows_the_answer_given(client):
+    _check(client)
+    response = client.get("/apply/applicant?lang=en&change=1")
     assert response.status_code == 200
     assert 'value="Siti Rahma"' in response.text
     assert "field-error" not in response.text
@@ -162,28 +187,31 @@ def _switch_language(client, page, lang):
 
 
 def test_switching_language_on_the_check_page_keeps_the_answers(client):
-    response = _switch_language(client, _check(client).text, "id")
+    _check(client)
+    response = client.get("/apply/check?lang=id")
     assert response.status_code == 200
     assert '<html lang="id">' in response.text
     assert "Periksa jawaban Anda sebelum mengirim" in response.text
     assert "Siti Rahma" in response.text
-    assert "+6281234567890" in response.text
+    assert "0812-3456-7890" in response.text
     assert Submission.select().count() == 0
 
 
 def test_switching_language_on_a_form_with_errors_keeps_what_was_typed(client):
-    response = _switch_language(client, _check(client, nik="1234").text, "id")
+    _choose(client)
+    refused = client.post(
+        "/apply/applicant?lang=en", data={"applicant_name": "Siti Rahma", "nik": "1234"}
+    )
+    response = _switch_language(client, refused.text, "id")
     assert response.status_code == 422
     assert "NIK harus tepat 16 angka." in response.text
     assert 'value="1234"' in response.text
     assert 'value="Siti Rahma"' in response.text
 
 
-def test_switching_language_while_changing_answers_keeps_the_form(client):
-    page = client.post(
-        "/apply?lang=en", data=form_data(step="edit", form_token="x" * 20)
-    ).text
-    response = _switch_language(client, page, "id")
+def test_switching_language_on_a_question_page_keeps_the_answers(client):
+    _check(client)
+    response = client.get("/apply/applicant?lang=id&change=1")
     assert response.status_code == 200
     assert "Ajukan permohonan dokumen" in response.text
     assert 'value="Siti Rahma"' in response.text
@@ -255,9 +283,9 @@ def test_a_name_that_grows_when_lower_cased_is_stored(client):
 @pytest.mark.parametrize("via", ["%C2%B2", "%D9%A3", "1" * 30, "-1", "x"])
 def test_an_odd_kiosk_reference_is_ignored(client, via):
     assert client.get(f"/apply?via={via}").status_code == 200
-    response = client.post(f"/apply?lang=en&via={via}", data=form_data(form_token="v"))
-    assert response.status_code == 200
-    assert "Check your answers" in response.text
+    response = _confirm(client, form_token="v", via=via)
+    assert response.status_code == 303
+    assert Submission.get().kiosk is None
 
 
 def test_a_boosted_requirements_request_gets_the_whole_form(client):
@@ -265,7 +293,7 @@ def test_a_boosted_requirements_request_gets_the_whole_form(client):
         headers = {"HX-Request": "true", "HX-Target": "document-type-details", **marker}
         response = client.get("/apply?document_type=KIA", headers=headers)
         assert response.status_code == 200
-        assert "<html" in response.text and 'name="nik"' in response.text
+        assert "<html" in response.text and 'name="document_type"' in response.text
 
 
 def test_the_same_form_sent_twice_at_once_stores_one_request(app):
@@ -296,13 +324,21 @@ def test_english_applicant_language_is_recorded(client):
     assert Submission.get().language == "en"
 
 
-@pytest.mark.parametrize("missing", ["document_type", "language"])
+@pytest.mark.parametrize("missing", ["document_type", "kecamatan"])
 def test_missing_choices_are_explained(client, missing):
-    data = form_data(form_token="m")
+    data = form_data(form_token="m", step="confirm")
     del data[missing]
-    response = client.post("/apply?lang=en", data=data)
+    response = client.post("/apply/check?lang=en", data=data)
     assert response.status_code == 422
     assert f'href="#{missing}"' in response.text
+    assert Submission.select().count() == 0
+
+
+def test_the_language_for_messages_defaults_to_the_page_language(client):
+    data = form_data(form_token="m", step="confirm")
+    del data["language"]
+    assert client.post("/apply/check?lang=en", data=data).status_code == 303
+    assert Submission.get().language == "en"
 
 
 def test_hints_state_the_limits_the_checks_enforce(app, client):
@@ -312,9 +348,10 @@ def test_hints_state_the_limits_the_checks_enforce(app, client):
     from tests.support.staff import staff_client
 
     most = validation.RESIDENT_NOTE_MAX
-    assert f"Up to {most} characters." in client.get("/apply?lang=en").text
+    _choose(client)
+    assert f"Up to {most} characters." in client.get("/apply/extra?lang=en").text
     refused = client.post(
-        "/apply?lang=en", data=form_data(note="x" * (most + 1), step="check")
+        "/apply/extra?lang=en", data={"note": "x" * (most + 1), "language": "id"}
     )
     assert refused.status_code == 422
     assert f"The note must be {most} characters or fewer." in refused.text

@@ -274,7 +274,9 @@ class ApplicationForm(FlaskForm):
         ]
         if chosen:
             own = details.answer_rows(chosen.code, self.details)
-            rows[1:1] = [(name, label, text) for name, label, text, _ in own]
+            rows[1:1] = [
+                (name, label, people or text) for name, label, text, people in own
+            ]
         return rows
 
     def cleaned(self):

@@ -138,7 +138,6 @@ MISSING = {
 }
 
 ERRORS = {
-    "too_long": _l("The answer must be %(max)d characters or fewer."),
     "characters": _l(
         "The name can only contain letters, spaces, full stops, apostrophes "
         "and hyphens."
@@ -155,11 +154,9 @@ ERRORS = {
     "nik_serial": _l("The last 4 digits of the NIK cannot all be zero."),
     "date_invalid": _l("Enter a real date: day, month and year, like 27 3 2024."),
     "date_future": _l("The date cannot be in the future."),
-    "date_too_old": _l("The date must be after %(date)s."),
     "kia_too_old": _l(
         "A KIA is for children under 17. At 17 a child applies for a KTP-el."
     ),
-    "order_invalid": _l("Enter a number from 1 to %(max)d."),
     "members_missing": _l("Enter at least one person who moves."),
     "member_twice": _l("This NIK is already in the list."),
 }
@@ -175,12 +172,17 @@ def message(field_name, code, today):
     if code == "too_long":
         question = questions.QUESTIONS.get(field_name)
         limit = question.max_length if question else 0
-        return gettext(ERRORS[code].msgid, max=limit or questions.validation.NAME_MAX)
+        return gettext(
+            "The answer must be %(max)d characters or fewer.",
+            max=limit or questions.validation.NAME_MAX,
+        )
     if code == "order_invalid":
-        return gettext(ERRORS[code].msgid, max=questions.BIRTH_ORDER_MAX)
+        return gettext(
+            "Enter a number from 1 to %(max)d.", max=questions.BIRTH_ORDER_MAX
+        )
     if code == "date_too_old":
         first = format_date(questions.earliest_date(today), "long")
-        return gettext(ERRORS[code].msgid, date=first)
+        return gettext("The date must be after %(date)s.", date=first)
     return str(ERRORS[code])
 
 

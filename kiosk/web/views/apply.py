@@ -155,12 +155,16 @@ def send():
     """Store the request (the session's answers, or all of them posted at
     once) and go to its receipt."""
     form = _form(request.form)
+    sending = request.form.get("step") == "confirm"
     if not form.validate():
         code = _document_code(form)
         page = apply_flow.first_incomplete(form, code)
         if page:
             return _page(form, page, status=INVALID_FORM)
         return _check_page(form, status=INVALID_FORM)
+    if not sending:  # the same answers shown again (a language switch)
+        apply_flow.save(apply_flow.kept_answers(form, _document_code(form)))
+        return redirect(url_for("apply.check"), 303)
     via = apply_flow.draft()["via"] or request.form.get("via")
     submission = submissions.create(
         form.cleaned(),
