@@ -31,6 +31,17 @@ MIN_CASES = 10
 SMOKE_CASES = 30
 KIOSK_TOKEN = "fuzz-kiosk-token"
 APPLY_FIELDS = tuple(form_data())
+# A birth certificate's own questions (the date as its three boxes), on its page.
+BIRTH_ANSWERS = {
+    "document_type": "AKL",
+    "child_name": "Budi Santoso",
+    "child_sex": "male",
+    "child_birth_date-day": "3",
+    "child_birth_date-month": "11",
+    "child_birth_date-year": "2024",
+    "child_birth_place": "Muaro Sijunjung",
+    "birth_order": "1",
+}
 # Markup a resident might type; it must always come back escaped.
 PAYLOADS = (
     "<script>alert('fuzz')</script>",
@@ -75,10 +86,11 @@ QUEUE_FIELDS = (
 HTMX = {"HX-Request": "true"}
 
 FORMS = (
-    Form("apply-check", "/apply", APPLY_FIELDS, valid=form_data()),
-    Form("apply-confirm", "/apply", APPLY_FIELDS, fixed={"step": "confirm"},
+    Form("apply-check", "/apply/check", APPLY_FIELDS, valid=form_data()),
+    Form("apply-confirm", "/apply/check", APPLY_FIELDS, fixed={"step": "confirm"},
          valid=form_data()),
-    Form("apply-edit", "/apply", APPLY_FIELDS, fixed={"step": "edit"}, valid=form_data()),
+    Form("apply-page", "/apply/birth_child", tuple(BIRTH_ANSWERS),
+         valid=BIRTH_ANSWERS),
     Form("apply-field-check", "/apply", APPLY_FIELDS, headers=HTMX, valid=form_data(),
          in_place=True),
     Form("apply-type-details", "/apply", ("document_type", "via"), method="GET",
@@ -447,7 +459,8 @@ def test_bodies_over_one_megabyte_are_refused_with_413(world, who, url):
 
 def test_a_long_field_under_the_limit_is_only_a_validation_error(client):
     response = client.post(
-        "/apply?lang=en", data=form_data(note="catatan " * 100_000, form_token="t")
+        "/apply/check?lang=en",
+        data=form_data(note="catatan " * 100_000, form_token="t"),
     )
     assert response.status_code == 422
     assert "The note must be 500 characters or fewer." in response.text
@@ -490,7 +503,9 @@ def test_malformed_utf8_gets_an_answer_not_an_error(client):
     fields = form_data(applicant_name="Siti%FF%FE")
     body = "&".join(f"{k}={v}" for k, v in fields.items())
     response = client.post(
-        "/apply?lang=en", data=body, content_type="application/x-www-form-urlencoded"
+        "/apply/check?lang=en",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 422
     assert "The name can only contain letters" in response.text
@@ -502,10 +517,12 @@ def test_markup_in_names_and_notes_is_shown_escaped_everywhere(app, world):
     browser, _ = world
     script = "<script>alert('fuzz')</script>"
     resident = browser("anonymous")
-    check = resident.post("/apply", data=form_data(note=script, form_token="m1"))
+    kept = resident.post("/apply/check", data=form_data(note=script, form_token="m1"))
+    assert kept.status_code == 303
+    check = resident.get("/apply/check")
     assert check.status_code == 200
     assert script not in check.text and "&lt;script&gt;" in check.text
-    refused = resident.post("/apply", data=form_data(applicant_name=script))
+    refused = resident.post("/apply/check", data=form_data(applicant_name=script))
     assert refused.status_code == 422 and script not in refused.text
     kiosk = browser("kiosk").post(
         "/kiosk/apply", data=form_data(note=script, step="note", form_token="m2")

@@ -6,7 +6,7 @@ The list of pages comes from the route map, so a new page cannot escape.
 import pytest
 
 from kiosk.data.seed import OFFICE
-from tests.support.factories import collection_booking
+from tests.support.factories import collection_booking, form_data
 from tests.support.pages import check_title_lang_and_ids, english_only_messages, facts
 from tests.support.tickets import ticket_token
 
@@ -27,7 +27,7 @@ NOT_PAGES = {
 
 def public_page_urls(app, number):
     """A URL for every public GET page, with sample values for its arguments."""
-    samples = {"number": number, "token": ticket_token(app)}
+    samples = {"number": number, "token": ticket_token(app), "page": "kk_reason"}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
@@ -37,7 +37,9 @@ def public_page_urls(app, number):
         missing = set(rule.arguments) - set(samples)
         assert not missing, f"add a sample value for {missing} ({rule.rule})"
         urls.append(
-            rule.rule.replace("<number>", number).replace("<token>", samples["token"])
+            rule.rule.replace("<number>", number)
+            .replace("<token>", samples["token"])
+            .replace("<page>", samples["page"])
         )
     return sorted(urls)
 
@@ -49,6 +51,12 @@ def number(app):
         return collection_booking().submission.number
 
 
+def _answer_everything(client):
+    """Answers in the session, so that every question page and the check page
+    show (without them they lead back to the first page)."""
+    assert client.post("/apply/check", data=form_data()).status_code == 303
+
+
 def test_every_public_page_is_listed(app, number):
     urls = public_page_urls(app, number)
     assert "/" in urls and "/apply" in urls and f"/t/{number}" in urls
@@ -56,6 +64,7 @@ def test_every_public_page_is_listed(app, number):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_public_page_has_title_lang_and_unique_ids(app, client, number, lang):
+    _answer_everything(client)
     for url in public_page_urls(app, number):
         response = client.get(f"{url}?lang={lang}")
         assert response.status_code == 200, url
@@ -65,6 +74,7 @@ def test_every_public_page_has_title_lang_and_unique_ids(app, client, number, la
 def test_indonesian_pages_leave_no_english_message(app, client, number):
     english = english_only_messages()
     assert len(english) > 50
+    _answer_everything(client)
     for url in public_page_urls(app, number):
         text = facts(client.get(f"{url}?lang=id").text).visible_text
         leftovers = [m for m in english if m in text]

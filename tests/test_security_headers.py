@@ -43,6 +43,7 @@ def samples(app):
             "booking_id": collection_booking().id,
             "state": "arrived",
             "message_id": 1,
+            "page": "kk_reason",
         }
 
 

@@ -185,7 +185,10 @@ def change_links(document_code):
     links = {}
     for page, fields in pages(document_code):
         for name in fields:
-            address = url_for("apply.question", page=page, change=1)
+            if page == DOCUMENT_PAGE:
+                address = url_for("apply.start", change=1)
+            else:
+                address = url_for("apply.question", page=page, change=1)
             links.setdefault(name, f"{address}#{name}")
     links[questions.MEMBERS] = links.get(questions.member_fields(1)[0])
     return links

@@ -103,7 +103,7 @@ def paper_width(device):
 
 def phone_url(device):
     """The public form, attributed to this kiosk, for the resident's own phone."""
-    return public_url("apply.question", via=kiosk_devices.via_reference(device))
+    return public_url("apply.start", via=kiosk_devices.via_reference(device))
 
 
 def phone_qr(device, title):

@@ -13,7 +13,9 @@ from kiosk.web import dates
 # Forms whose page, shown after a POST, can be shown again in the other
 # language by sending the same answers back with step=check (which shows them,
 # never stores them). No other form is sent again: a sign-in, a password.
-RESENDABLE_FORMS = frozenset({"apply.question", "apply.send", "staff_intake.new"})
+RESENDABLE_FORMS = frozenset(
+    {"apply.start", "apply.question", "apply.send", "staff_intake.new"}
+)
 
 
 def language_url(locale):

@@ -277,7 +277,11 @@ class ApplicationForm(FlaskForm):
             rows[1:1] = [
                 (name, label, people or text) for name, label, text, people in own
             ]
-        return rows
+        # Text, or a list of (name, NIK) for the people moving.
+        return [
+            (name, label, value if isinstance(value, list) else str(value or ""))
+            for name, label, value in rows
+        ]
 
     def cleaned(self):
         """The validated answers, ready for submissions.create()."""

@@ -44,9 +44,12 @@ def _document_code(form):
 
 
 def _page_url(page, change=False):
+    change = 1 if change else None
     if page == CHECK_PAGE:
         return url_for("apply.check")
-    return url_for("apply.question", page=page, change=1 if change else None)
+    if page == DOCUMENT_PAGE:
+        return url_for("apply.start", change=change)
+    return url_for("apply.question", page=page, change=change)
 
 
 def _start_draft():
@@ -67,7 +70,12 @@ def _start_draft():
         apply_flow.save(answers, **values)
 
 
-@bp.route("", methods=["GET", "POST"], defaults={"page": DOCUMENT_PAGE})
+@bp.route("", methods=["GET", "POST"])
+def start():
+    """The first page: which document."""
+    return question(DOCUMENT_PAGE)
+
+
 @bp.route("/<page>", methods=["GET", "POST"])
 def question(page):
     """One page of questions."""
@@ -80,7 +88,7 @@ def question(page):
     code = _document_code(form)
     fields = apply_flow.page_fields(code, page)
     if fields is None or (page != DOCUMENT_PAGE and not code):
-        return redirect(url_for("apply.question"), 303)
+        return redirect(url_for("apply.start"), 303)
     if request.method == "GET":
         return _page(form, page)
 
@@ -133,7 +141,7 @@ def check():
         sent = apply_flow.sent_number()
         if sent:  # Back after sending: the receipt again, not an empty form
             return redirect(url_for("public.receipt", number=sent), 303)
-        return redirect(url_for("apply.question"), 303)
+        return redirect(url_for("apply.start"), 303)
     form = _form()
     code = _document_code(form)
     missing = apply_flow.first_incomplete(form, code)
