@@ -7,6 +7,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.support.apply_pages import continue_to
 from tests.support.http import SiteClient
 
 
@@ -25,25 +26,31 @@ def test_apply_on_a_phone_then_track_by_qr_in_indonesian_and_english(
     _choose(page, "Kartu Keluarga (KK)")
     # The requirements appear in place (htmx) once a document is chosen.
     page.get_by_text("Surat pengantar dari wali nagari").wait_for()
+    continue_to(page, "/apply/kk_reason")
+    _choose(page, "Pisah KK (membuat KK sendiri)")
+    continue_to(page, "/apply/kk_head")
+    _choose(page, "Ya")
+    continue_to(page, "/apply/applicant")
     page.get_by_label("Nama lengkap").fill("Siti Rahma")
     page.get_by_label("NIK", exact=True).fill("1303054507900001")
+    continue_to(page, "/apply/contact")
     page.get_by_label("Nomor telepon atau WhatsApp (tidak wajib)").fill(
         "0812 3456 7890"
     )
+    continue_to(page, "/apply/address")
     _choose(page, "Kupitan")
     page.get_by_label("Nagari", exact=True).fill("Padang Laweh")
-    page.get_by_label(
-        "Data sudah benar dan boleh digunakan kantor untuk memproses permohonan ini."
-    ).check()
-    page.get_by_role("button", name="Lanjutkan").click()
+    continue_to(page, "/apply/extra")
+    continue_to(page, "/apply/check")
 
     page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()
     assert "0812-3456-7890" in page.locator("main").inner_text()
-    # Switching language here sends the answers back: none is lost.
-    page.get_by_role("button", name="English").click()
+    # Switching language keeps the answers: none is lost.
+    page.get_by_role("link", name="English").click()
     page.get_by_role("heading", name="Check your answers before sending").wait_for()
     assert "0812-3456-7890" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Bahasa Indonesia").click()
+    assert "Splitting from a family" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     page.get_by_role("heading", name="Periksa jawaban Anda sebelum mengirim").wait_for()
     page.get_by_role("button", name="Kirim permohonan").click()
 
@@ -78,21 +85,26 @@ def test_apply_form_shows_errors_in_a_summary_with_focus(live_server, new_page):
     server = live_server()
     page = new_page(viewport=(390, 844), locale="en-GB")
     page.goto(f"{server.url}/apply?lang=en")
+    _choose(page, "Birth Certificate")
+    continue_to(page, "/apply/birth_child")
     page.get_by_role("button", name="Continue").click()
     # The page's script moves focus to the summary once it has loaded.
     expect(page.locator("#error-summary")).to_be_focused()
-    page.get_by_role("link", name="Enter the applicant's NIK.").click()
-    expect(page.locator("#nik")).to_be_focused()
+    page.get_by_role("link", name="Enter the child's date of birth.").click()
+    expect(page.locator("#child_birth_date")).to_be_focused()
 
 
 def test_typing_a_wrong_nik_is_explained_in_place(live_server, new_page):
     server = live_server()
     page = new_page(viewport=(390, 844), locale="en-GB")
     page.goto(f"{server.url}/apply?lang=en")
+    _choose(page, "Family Card (KK)")
+    continue_to(page, "/apply/kk_reason")
+    page.goto(f"{server.url}/apply/applicant?lang=en")
     page.get_by_label("NIK", exact=True).fill("12345")
-    page.get_by_label("Village (nagari)").focus()  # leaving the field checks it
+    page.get_by_label("Full name").focus()  # leaving the field checks it
     page.locator("#nik-error", has_text="The NIK must be exactly 16 digits.").wait_for()
-    expect(page.locator("#nagari")).to_be_focused()
+    expect(page.locator("#applicant_name")).to_be_focused()
     assert page.get_by_label("NIK", exact=True).input_value() == "12345"
 
 

@@ -41,7 +41,8 @@ def models_on(database_url: str):
     from kiosk.data.db import open_database
 
     database = open_database(database_url, None)
-    with database.bind_ctx(models.ALL_MODELS):
+    every = models.ALL_MODELS + models.REBUILT_MODELS + models.ADDED_MODELS
+    with database.bind_ctx(every):
         try:
             yield models
         finally:
