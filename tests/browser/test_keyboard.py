@@ -19,6 +19,10 @@ pytestmark = pytest.mark.xdist_group("keyboard")
 MAX_TABS = 120
 
 
+# The Continue button of a question page (not "add another person").
+CONTINUE = ".apply-form button[type=submit]:not([name=action])"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     site = a11y.make_site(tmp_path_factory.mktemp("keyboard"), limited=False)
@@ -93,6 +97,15 @@ def test_a_resident_applies_with_the_keyboard_only(site, browser):
         assert_focus_not_on_body(page, "after choosing the first document again")
         assert page.evaluate("document.activeElement.value") == first
 
+        # The family card's own questions: a choice each, picked with Space.
+        for following in ("kk_reason", "kk_head", "applicant"):
+            tab_to(page, CONTINUE)
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(rf"/apply/{following}$"))
+            if following != "applicant":
+                tab_to(page, "input[type=radio]")
+                page.keyboard.press("Space")
+
         tab_to(page, "#applicant_name")
         page.keyboard.type("Siti Rahma")
         # A mistyped NIK is explained in place when the field is left.
@@ -101,37 +114,41 @@ def test_a_resident_applies_with_the_keyboard_only(site, browser):
         page.keyboard.press("Tab")
         page.locator("#nik-error").wait_for()
         assert_focus_not_on_body(page, "after the NIK was checked")
-        assert focused(page, "#phone")
+        assert focused(page, CONTINUE)
         a11y.wait_until(
             page,
             "document.getElementById('site-announcer').textContent.includes('NIK')",
         )
         tab_to(page, "#nik", backwards=True)  # Tab selects the field's text,
         page.keyboard.type("1303054507900001")  # so typing replaces it
-        tab_to(page, "#phone")
+        tab_to(page, CONTINUE)
         a11y.wait_until(page, "!document.getElementById('nik-error')")
         assert_focus_not_on_body(page, "after the NIK was checked again")
-        page.keyboard.type("0812 3456 7890")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/apply/contact$"))
 
+        tab_to(page, "#phone")
+        page.keyboard.type("0812 3456 7890")
         # How to be told: the first choice (WhatsApp), picked with Space.
         tab_to(page, "input[name=notify]")
         page.keyboard.press("Space")
         assert page.evaluate(
             "document.querySelector('input[name=notify]:checked').value"
         )
+        tab_to(page, CONTINUE)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/apply/address$"))
         tab_to(page, "input[name=kecamatan]")
         page.keyboard.press("Space")
         tab_to(page, "#nagari")
         page.keyboard.type("Padang Laweh")
-        tab_to(page, "#consent")
-        page.keyboard.press("Space")
-        assert page.evaluate("document.getElementById('consent').checked")
-        tab_to(page, ".apply-form button[type=submit]")
-        page.keyboard.press("Enter")
+        for following in ("extra", "check"):
+            tab_to(page, CONTINUE)
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(rf"/apply/{following}$"))
 
-        page.locator("button[name=step][value=confirm]").wait_for()
         assert "1303 0545 0790 0001" in page.locator("main").inner_text()
-        tab_to(page, "button[name=step][value=confirm]")
+        tab_to(page, "button[data-prevent-double-submit]")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/t/[0-9A-Z]{9}/receipt\?new=1$"))
         heading = page.locator("h1").inner_text()

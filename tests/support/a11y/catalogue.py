@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tests.support.apply_pages import (
+    CONTINUE,
+    answer_applicant_pages,
+    continue_to,
+)
 from tests.support.factories import form_data
 from tests.support.kiosk import NIK
 
@@ -67,27 +72,55 @@ def _submit_empty(path, form, wait="#error-summary"):
 
 
 def _apply_swapped(page, site, lang):
-    """Requirements swapped in by htmx, and a field re-drawn with its error."""
+    """Requirements swapped in by htmx when a document is chosen."""
     page.goto(site.url + with_lang("/apply", lang))
     page.locator("input[name=document_type][value=KK]").check()
     page.locator("#document-type-requirements").wait_for()
+
+
+def _apply_page(code, path, wait=None, submit=False):
+    """A question page of a document, reached by choosing it first; sent
+    empty when `submit` (its error summary)."""
+
+    def show(page, site, lang):
+        page.goto(site.url + with_lang("/apply", lang))
+        page.locator(f"input[name=document_type][value={code}]").check()
+        continue_to(page, r"/apply/\w+")
+        page.goto(site.url + with_lang(path, lang))
+        if submit:
+            page.locator(CONTINUE).click()
+            page.locator("#error-summary").wait_for()
+        if wait:
+            wait(page)
+
+    return show
+
+
+def _nik_error_in_place(page):
     page.locator("#nik").fill("12345")
-    page.locator("#phone").focus()  # leaving the field checks it in place
+    page.locator("#applicant_name").focus()  # leaving the field checks it in place
     page.locator("#nik-error").wait_for()
 
 
 def _apply_check(page, site, lang):
+    """Check your answers of a relocation letter: people moving as a list."""
     page.goto(site.url + with_lang("/apply", lang))
-    page.locator("input[name=document_type][value=KK]").check()
-    page.locator("#document-type-requirements").wait_for()
-    answers = form_data()
-    for name in ("applicant_name", "nik", "phone", "nagari"):
-        page.locator(f"#{name}").fill(answers[name])
-    page.locator(f"input[name=kecamatan][value={answers['kecamatan']}]").check()
-    page.locator("input[name=notify][value=whatsapp]").check()
-    page.locator("#consent").check()
-    page.locator(".apply-form button[type=submit]").click()
-    page.locator("button[name=step][value=confirm]").wait_for()
+    page.locator("input[name=document_type][value=PINDAH]").check()
+    continue_to(page, "/apply/move_destination")
+    for name, value in (
+        ("destination_province", "Riau"),
+        ("destination_regency", "Kota Pekanbaru"),
+        ("destination_district", "Sail"),
+        ("destination_address", "Jl. Sudirman No. 10"),
+    ):
+        page.locator(f"#{name}").fill(value)
+    continue_to(page, "/apply/move_reason")
+    page.locator("input[name=move_reason][value=work]").check()
+    continue_to(page, "/apply/move_members")
+    page.locator("#member_1_name").fill("Siti Rahma")
+    page.locator("#member_1_nik").fill(form_data()["nik"])
+    continue_to(page, "/apply/applicant")
+    answer_applicant_pages(page, notify="whatsapp")
 
 
 def _messages_wrong(page, site, lang):
@@ -410,8 +443,19 @@ def catalogue():
         "/apply": [
             State("apply", public, _goto(lambda s: "/apply")),
             State("apply: errors", public, _submit_empty("/apply", ".apply-form")),
-            State("apply: requirements and a field error in place", public,
-                  _apply_swapped, swapped=True),
+            State("apply: requirements swapped in", public, _apply_swapped,
+                  swapped=True),
+        ],
+        "/apply/<page>": [
+            State("apply: the child, with errors", public,
+                  _apply_page("AKL", "/apply/birth_child", submit=True)),
+            State("apply: people moving", public,
+                  _apply_page("PINDAH", "/apply/move_members")),
+            State("apply: a NIK error in place", public,
+                  _apply_page("KK", "/apply/applicant", wait=_nik_error_in_place),
+                  swapped=True),
+        ],
+        "/apply/check": [
             State("apply: check your answers", public, _apply_check),
         ],
         "/t/<number>": [
