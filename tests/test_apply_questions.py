@@ -401,3 +401,44 @@ def test_answers_sent_twice_from_one_session_store_one_request(app, today):
     second = client.post("/apply/check", data={"step": "confirm", "consent": "y"})
     assert first.headers["Location"] == second.headers["Location"]
     assert Submission.select().count() == 1
+
+
+def test_the_longest_answers_fit_in_the_session_cookie(client, today):
+    """Browsers drop a cookie over 4,096 bytes: the answers would be lost."""
+    import random
+
+    from kiosk.domain import questions, validation
+
+    # Text that does not compress: the cookie is compressed before it is signed.
+    letters = random.Random(7)
+
+    def text(length, alphabet="abcdefghijklmnopqrstuvwxyz"):
+        return "".join(letters.choice(alphabet) for _ in range(length)).title()
+
+    name = text(validation.NAME_MAX)
+    client.post("/apply", data={"document_type": "PINDAH"})
+    longest = {
+        "destination_province": text(questions.PLACE_MAX),
+        "destination_regency": text(questions.PLACE_MAX),
+        "destination_district": text(questions.PLACE_MAX),
+        "destination_address": text(questions.ADDRESS_MAX),
+    }
+    assert client.post("/apply/move_destination", data=longest).status_code == 303
+    client.post("/apply/move_reason", data={"move_reason": "education"})
+    members = {}
+    for position in range(1, questions.MEMBERS_MAX + 1):
+        name_field, nik_field = questions.member_fields(position)
+        members[name_field] = text(validation.NAME_MAX)
+        members[nik_field] = f"130305450790{position:04d}"
+    assert client.post("/apply/move_members", data=members).status_code == 303
+    answers = form_data(
+        applicant_name=name,
+        nagari=text(validation.NAGARI_MAX),
+        note=text(validation.RESIDENT_NOTE_MAX),
+    )
+    for page, fields in APPLICANT.items():
+        data = {field: answers[field] for field in fields}
+        assert client.post(f"/apply/{page}", data=data).status_code == 303, page
+    cookie = client.get_cookie("session")
+    assert len(cookie.key) + len(cookie.value) < 4000  # 2,242 when written
+    assert client.get("/apply/check").status_code == 200
