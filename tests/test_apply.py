@@ -358,3 +358,17 @@ def test_hints_state_the_limits_the_checks_enforce(app, client):
     admin = staff_client(app, "boss", role="admin")
     page = admin.get("/staff/admin/staff").get_data(as_text=True)
     assert f"At least {accounts.MIN_PASSWORD_LENGTH} characters." in page
+
+
+def test_a_name_checked_in_place_still_offers_the_browsers_saved_name(client):
+    """On the resident's own device the name field may be filled from the
+    browser (WCAG 1.3.5), also once it is drawn again with its error."""
+    _choose(client)
+    response = client.post(
+        "/apply/applicant?lang=en",
+        data={"applicant_name": "<b>"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "applicant_name"},
+    )
+    assert response.status_code == 200
+    assert 'autocomplete="name"' in response.text
+    assert "field-error" in response.text

@@ -5,7 +5,7 @@ from flask_babel import format_date, gettext
 from wtforms import Field, RadioField, StringField
 from wtforms.widgets import TextInput
 
-from kiosk.domain import questions
+from kiosk.domain import questions, validation
 from kiosk.web.i18n import lazy_gettext as _l
 
 LABELS = {
@@ -174,7 +174,7 @@ def message(field_name, code, today):
         limit = question.max_length if question else 0
         return gettext(
             "The answer must be %(max)d characters or fewer.",
-            max=limit or questions.validation.NAME_MAX,
+            max=limit or validation.NAME_MAX,
         )
     if code == "order_invalid":
         return gettext(
@@ -249,7 +249,7 @@ def answer_text(name, value):
     if question.kind == questions.DATE:
         return format_date(value, "long")
     if question.kind == questions.NIK:
-        return questions.validation.nik_display(value)
+        return validation.nik_display(value)
     return str(value)
 
 
@@ -262,7 +262,7 @@ def answer_rows(document_code, answers, *, not_asked=None):
     for name in questions.asked(document_code):
         if name == questions.MEMBERS:
             members = [
-                (person, questions.validation.nik_display(nik))
+                (person, validation.nik_display(nik))
                 for person, nik in answers.get(name, ())
             ]
             rows.append((name, str(LABELS[name]), "" if members else blank, members))
