@@ -1,5 +1,6 @@
--- A resident applying: GET /apply (session cookie, CSRF token and the form's
--- one-time token), then POST it with step=confirm; a stored request answers
+-- A resident applying: GET /apply (session cookie and CSRF token), then POST
+-- every answer at once to /apply/check with step=confirm and a one-time form
+-- token of its own, as the check page's Send does; a stored request answers
 -- 303 to its receipt. Run with one connection per thread (-t N -c N): each
 -- thread is then one client alternating the two requests.
 
@@ -7,6 +8,20 @@ local TYPES = {"KK", "KTP", "KIA", "AKL", "AKM", "PINDAH"}
 local KECAMATAN = {"Kamang Baru", "Koto VII", "IV Nagari", "Kupitan",
                    "Lubuk Tarok", "Sijunjung", "Sumpur Kudus", "Tanjung Gadang"}
 local NAMES = {"Siti Rahmadani", "Budi Santoso", "Yusuf Chaniago", "Rina Putri"}
+-- Each document's own questions (kiosk/domain/questions.py), answered.
+local DETAILS = {
+   KK = "kk_reason=change&head_is_applicant=yes",
+   KTP = "ktp_reason=lost&ktp_recorded=yes",
+   KIA = "child_name=Rina+Putri&child_birth_date=2019-04-09&parent_relation=mother",
+   AKL = "child_name=Budi&child_sex=male&child_birth_date=2024-11-03"
+      .. "&child_birth_place=Muaro&birth_order=1&mother_name=Siti+Rahma",
+   AKM = "deceased_name=Yusuf+Malin&deceased_nik=1303051203450417"
+      .. "&death_date=2024-12-01&death_place=Muaro&reporter_relation=child",
+   PINDAH = "destination_province=Riau&destination_regency=Pekanbaru"
+      .. "&destination_district=Sail&destination_address=Jl.+Sudirman+10"
+      .. "&move_reason=work&member_1_name=Siti+Rahma&member_1_nik=1303054507900001",
+}
+local serial = 0
 
 local cookie, csrf, form_token
 local want = "form"
@@ -47,16 +62,19 @@ function request()
    end
    headers["X-Bench-Label"] = "submit-post"
    headers["Content-Type"] = "application/x-www-form-urlencoded"
+   local document = TYPES[math.random(#TYPES)]
+   serial = serial + 1
+   form_token = string.format("bench-%08x-%d", math.random(0, 0x7fffffff), serial)
    local fields = {
       "step=confirm", "csrf_token=" .. encode(csrf),
       "form_token=" .. encode(form_token),
-      "document_type=" .. TYPES[math.random(#TYPES)],
+      "document_type=" .. document, DETAILS[document],
       "applicant_name=" .. encode(NAMES[math.random(#NAMES)]),
       "nik=" .. nik(), "phone=081234567890",
       "kecamatan=" .. encode(KECAMATAN[math.random(#KECAMATAN)]),
       "nagari=Muaro", "note=", "language=id", "consent=y",
    }
-   return format("POST", "/apply", headers, table.concat(fields, "&"))
+   return format("POST", "/apply/check", headers, table.concat(fields, "&"))
 end
 
 function response(status, headers, body)
@@ -65,8 +83,8 @@ function response(status, headers, body)
       cookie = set:match("^([^;]+)")
    end
    if want == "form" then
-      csrf, form_token = hidden(body, "csrf_token"), hidden(body, "form_token")
-      if status == 200 and csrf and form_token then
+      csrf = hidden(body, "csrf_token")
+      if status == 200 and csrf then
          want = "post"
       else
          count("form_failed")
