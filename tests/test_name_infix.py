@@ -72,6 +72,8 @@ def test_a_word_of_three_letters_is_found_inside_a_word_of_the_name(
         }
     for q, wanted in cases.items():
         assert _found(clerk, q) == wanted, q
+    hint = "or 3 letters or more from inside a word."
+    assert hint in clerk.get("/staff").get_data(as_text=True)
 
 
 def test_words_stored_for_others_a_request_is_about_are_found_inside_too(app, clerk):
@@ -258,6 +260,9 @@ def test_without_the_right_to_add_pg_trgm_search_stays_prefix_only(
             assert _found(clerk, "aminah") == {aminah}
             assert _found(clerk, "siti ami") == {aminah}
             assert _found(clerk, "minah") == set()
+            page = clerk.get("/staff").get_data(as_text=True)
+            assert "or the first letters of any word of the name." in page
+            assert "from inside a word" not in page
     warnings = [r for r in caplog.records if r.name == name_index.__name__]
     assert len(warnings) == 1, warnings
     assert "first letters only" in warnings[0].getMessage()

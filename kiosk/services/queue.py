@@ -217,12 +217,19 @@ def _name_match(words, number=None):
 def _word_entries(word, limit):
     """How many stored words `word` matches, counted up to `limit`.
 
-    A word that begins `limit` words is counted by its range alone: it is
-    common whether or not it is also found inside others."""
+    A word that begins FEW_MATCHES words is counted by its range alone: it is
+    common whether or not it is also found inside others, and counting those
+    would read much of the trigram index."""
     begun = _words_matching(word, inside=False).limit(limit).count()
-    if begun >= limit or not _inside(word):
+    if begun >= min(limit, FEW_MATCHES) or not _inside(word):
         return begun
     return _words_matching(word).limit(limit).count()
+
+
+def infix_min():
+    """How many letters a typed word needs to be found inside a word of a
+    name, or None where the database has no trigram index."""
+    return INFIX_MIN if name_index.available() else None
 
 
 def _inside(word):
