@@ -138,6 +138,7 @@ def _checked_by_the_app(app):
     with app.app_context(), db.connection_context():
         migrations.fill_name_words()
         name_index.fill()
+        name_index.refresh_statistics()  # (ANALYZE above saw it empty)
         with db.atomic():
             tallies.rebuild()
 

@@ -241,11 +241,10 @@ def _words_matching(word, table=NameWord, inside=True):
     """Ids of requests with a stored word that `word` matches (the first
     column of the query): through the (word, submission) range of the words
     it begins, or the trigram index for the words it may be inside of
-    (data/name_index.py). A request appears once per matching word, except
-    from SQLite's trigram table, which has a row per request."""
+    (data/name_index.py). A request appears once per matching word."""
     if inside and _inside(word) and name_index.is_sqlite():
         trigrams = name_index.trigram_table()
-        return trigrams.select(trigrams.rowid).where(
+        return trigrams.select(name_index.request_id(trigrams)).where(
             name_index.contains(trigrams, word)
         )
     condition = _word_match(word, table) if inside else _word_range(word, table)
