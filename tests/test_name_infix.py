@@ -393,3 +393,26 @@ def test_statistics_counted_while_the_index_was_empty_are_counted_again(make_app
     with restarted.app_context():
         rows = db.execute_sql(f"SELECT count(*) FROM {name_index.TABLE}_data")
         assert counted() == rows.fetchone()[0] > 5
+
+
+@only_sqlite
+def test_an_index_whose_triggers_went_missing_is_made_afresh(make_app):
+    from kiosk.data.db import db
+
+    app = make_app()
+    with app.app_context():
+        for name in NAMES:
+            make_submission(applicant_name=name)
+        # As a file edited outside the site may come back (a restore accepts
+        # the index's triggers missing): name_word changed without them.
+        for trigger in name_index.SQLITE_TRIGGERS:
+            db.execute_sql(f"DROP TRIGGER {trigger}")
+        NameWord.delete().where(NameWord.word.in_(["koto", "siti"])).execute()
+        MigrationMark.delete().execute()
+    restarted = make_app()
+    with restarted.app_context():
+        stored = {}
+        for row in NameWord.select():
+            stored.setdefault(row.submission_id, []).append(row.word)
+        assert _trigram_rows() == {k: sorted(v) for k, v in stored.items()}
+        assert "siti" not in str(_trigram_rows())

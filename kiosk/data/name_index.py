@@ -12,9 +12,8 @@ search.INFIX_MIN letters or more may also match inside a word ("minah" in
   name_word keep it in step, so whatever writes name_word (a new request,
   the fill on start, the purge, the names of others a request is about, even
   an app server of the previous version during an upgrade) keeps it right
-  without knowing of it. A row a word: a trigger that rebuilt one row per
-  request from all its words made FTS5 write its index out once per word,
-  about 15 times the cost of a request's insert (measured at 100,000).
+  without knowing of it. A row a word, only ever added or removed: a row per
+  request would have to be deleted and written again for each of its words.
 - PostgreSQL: pg_trgm's GIN operator class on name_word.word, which serves
   word LIKE '%minah%'. Creating the extension takes a privilege the site's
   role may lack: then the search stays prefix-only, said once in the log.
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 TABLE = "name_trigram"
 POSTGRES_INDEX = "name_word_trigram"
 POSTGRES_EXTENSION = "pg_trgm"
-# Requests given their trigram row per transaction when an existing database
+# Requests given their trigram rows per transaction when an existing database
 # is filled, and the mark of how far that went.
 FILL_BATCH = 5_000
 FILL_MARK = "name_trigrams"
@@ -99,6 +98,11 @@ def create_sqlite(database):
         )
     }
     made = TABLE not in have
+    if not made and not have.issuperset(SQLITE_TRIGGERS):
+        # name_word was changed without it (made again, as by an older
+        # version): start the index afresh.
+        database.execute_sql(f'DROP TABLE "{TABLE}"')
+        made = True
     if made:
         try:
             database.execute_sql(SQLITE_TABLE)
