@@ -128,14 +128,17 @@ def _accounts(app):
 
 def _checked_by_the_app(app):
     """What an upgraded app server does once: check that every request has its
-    name words (here they all do) and keep a mark of how far it got, and count
+    name words (here they all do) and its row in the trigram index of names,
+    keeping a mark of how far each got, and count
     the statistics' daily tallies from the history (the bulk rows went in past
     the app), so that the benchmark's server starts as an office's would."""
-    from kiosk.data import migrations, tallies
+    from kiosk.data import migrations, name_index, tallies
     from kiosk.data.db import db
 
     with app.app_context(), db.connection_context():
         migrations.fill_name_words()
+        name_index.fill()
+        name_index.refresh_statistics()  # (ANALYZE above saw it empty)
         with db.atomic():
             tallies.rebuild()
 
@@ -152,6 +155,15 @@ def _build(path, rows, admin_id, clerk_ids, kiosk_ids, types):
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
+    # The triggers that keep the trigram index of names would rebuild a
+    # request's row for each of its words; the app fills it once afterwards
+    # (_checked_by_the_app), in batches, as on an upgraded database.
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        " AND tbl_name = 'name_word'"
+    ).fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
     submissions_sql = _insert_sql("submission", synth.SUBMISSION_COLUMNS)
     events_sql = _insert_sql("status_event", synth.EVENT_COLUMNS)
     words_sql = _insert_sql("name_word", synth.NAME_WORD_COLUMNS)
@@ -175,7 +187,7 @@ def _build(path, rows, admin_id, clerk_ids, kiosk_ids, types):
     conn.executemany(words_sql, words)
     total_events += len(events)
     conn.execute("COMMIT")
-    for _, sql in indexes:
+    for _, sql in indexes + triggers:
         conn.execute(sql)
     conn.execute("ANALYZE")
     max_event = conn.execute("SELECT max(id) FROM status_event").fetchone()[0]

@@ -5,7 +5,7 @@ import statistics
 import types
 from dataclasses import dataclass
 
-from bench import dataset, load, pages
+from bench import dataset, load, pages, synth
 from kiosk.services import queue
 
 LABEL = "X-Bench-Label"
@@ -17,6 +17,14 @@ class Scenario:
     name: str
     paths: list  # one is picked at random for every request
     staff: bool = False
+
+
+def infix_queries():
+    """Parts of names typed from inside a word, as a clerk who heard only
+    part of a name would: four letters from the second of each first and
+    last name the data uses ("putr" finds Saputra, Syahputra and Putri)."""
+    names = synth.FIRST_NAMES + synth.LAST_NAMES
+    return list(dict.fromkeys(name[1:5].lower() for name in names))
 
 
 def build(numbers, niks, cursor):
@@ -41,6 +49,12 @@ def build(numbers, niks, cursor):
             "staff_nik_search",
             "staff search by NIK",
             [f"/staff?q={k}" for k in niks],
+            True,
+        ),
+        Scenario(
+            "staff_infix_search",
+            "staff search inside a name",
+            [f"/staff?q={q}" for q in infix_queries()],
             True,
         ),
     ]

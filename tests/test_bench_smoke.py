@@ -24,7 +24,7 @@ RESULT_KEYS = {
 }  # fmt: skip
 SCENARIOS = {
     "healthz", "tracking", "api", "qr", "home", "apply", "staff_first_page",
-    "staff_page_1000", "staff_nik_search",
+    "staff_page_1000", "staff_nik_search", "staff_infix_search",
 }  # fmt: skip
 SCENARIO_KEYS = {
     "rps", "ratio", "p50_ms", "p99_ms", "server_p50_ms", "server_cpu_ms", "ok_share",
@@ -84,6 +84,7 @@ def _check_json_figures(results):
         assert SCENARIO_KEYS <= set(scenario), scenario["key"]
     assert set(results["staff_server_time"]) == {
         "staff_first_page", "staff_page_1000", "staff_nik_search",
+        "staff_infix_search",
     }  # fmt: skip
     assert set(results["stats_server_time"]) == {
         "stats_page", "stats_csv", "stats_json", "staff_report",

@@ -7,7 +7,7 @@ from contextlib import closing
 
 import pytest
 
-from kiosk.data import backup, migrations, models, schema_check
+from kiosk.data import backup, migrations, models, name_index, schema_check
 from tests.support.factories import make_submission
 from tests.support.staff import make_staff
 
@@ -76,6 +76,23 @@ CRAFTED = {
             " WHERE id = NEW.submission_id) WHERE id = NEW.id; END"
         ],
         "has a trigger named publish on status_event",
+    ),
+    "trigram-trigger-rewritten": (
+        # A trigger of this version's name, doing more than its own.
+        [
+            "DROP TRIGGER name_trigram_insert",
+            "CREATE TRIGGER name_trigram_insert AFTER INSERT ON name_word BEGIN"
+            " UPDATE status_event SET public_note = NEW.word"
+            " WHERE submission_id = NEW.submission_id; END",
+        ],
+        "has a trigger named name_trigram_insert on name_word",
+    ),
+    "trigram-table-tokenized-otherwise": (
+        [
+            "DROP TABLE name_trigram",
+            "CREATE VIRTUAL TABLE name_trigram USING fts5(words)",
+        ],
+        "has table name_trigram defined differently",
     ),
     "extra-table": (
         ["CREATE TABLE stash (value TEXT)"],
@@ -173,6 +190,7 @@ def test_a_backup_from_before_the_later_tables_and_indexes_restores(
     _edit(
         backup_file,
         *(f"DROP TABLE {model._meta.table_name}" for model in later),
+        f"DROP TABLE {name_index.TABLE}",  # (its triggers went with name_word)
         "DROP INDEX submission_status_updated_at",
         *(
             f"CREATE INDEX {name} ON submission (name_key, id)"
@@ -186,6 +204,7 @@ def test_a_backup_from_before_the_later_tables_and_indexes_restores(
         names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
         assert not schema_check.differences(conn)
     assert {model._meta.table_name for model in later} <= names
+    assert {name_index.TABLE, *name_index.SQLITE_TRIGGERS} <= names
     assert "submission_status_updated_at" in names
     assert names.isdisjoint(migrations.DROPPED_INDEXES)
 

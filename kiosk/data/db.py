@@ -23,6 +23,12 @@ SQLITE_PRAGMAS = {
     "secure_delete": 1,
     # 2 MB per pooled connection: one connection per server thread adds up.
     "cache_size": -2_000,
+    # The triggers that keep the trigram index of names (data/name_index.py)
+    # write to an FTS5 table, which SQLite refuses from a schema it does not
+    # trust; some builds trust none by default. The schema is this app's own:
+    # a restore refuses a file with any trigger or table it does not create
+    # (data/schema_check.py).
+    "trusted_schema": 1,
 }
 
 

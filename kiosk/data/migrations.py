@@ -4,7 +4,7 @@ import datetime as dt
 
 import peewee
 
-from kiosk.data import models, seed, tallies
+from kiosk.data import models, name_index, seed, tallies
 from kiosk.data.db import db
 from kiosk.domain import search
 
@@ -26,7 +26,8 @@ NAME_WORDS_RECHECK = dt.timedelta(hours=1)
 
 def migrate():
     """Create missing tables and indexes, seed defaults and fill the tables
-    built from others, one server at a time.
+    and indexes built from others (name words, the trigram index of names),
+    one server at a time.
 
     Several app servers may start together on one PostgreSQL database; an
     advisory lock makes them take turns. On SQLite the IMMEDIATE transactions
@@ -38,6 +39,7 @@ def migrate():
             try:
                 _schema()
                 fill_name_words()
+                name_index.prepare()
                 tallies.ensure_built()
             finally:
                 db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
@@ -45,6 +47,7 @@ def migrate():
             with db.atomic():
                 _schema()
             fill_name_words()
+            name_index.prepare()
             tallies.ensure_built()
 
 

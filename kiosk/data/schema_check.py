@@ -10,7 +10,10 @@ by an older version differ only in what the next start puts right:
 - a table of models.REBUILT_MODELS or models.ADDED_MODELS may be missing;
 - an index that is not unique may be missing (the start creates it; a unique
   one is required, since rows breaking it would stop the start);
-- an index of migrations.DROPPED_INDEXES may be there (the start drops it).
+- an index of migrations.DROPPED_INDEXES may be there (the start drops it);
+- the trigram index of names (data/name_index.py: an FTS5 table, the tables
+  it keeps and the triggers that fill it) may be missing, and when there it
+  must be exactly this version's: its triggers are the only ones accepted.
 """
 
 from contextlib import closing
@@ -18,7 +21,7 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from kiosk.data import migrations, models
+from kiosk.data import migrations, models, name_index
 
 # Tables SQLite keeps itself: AUTOINCREMENT counters and ANALYZE statistics.
 SQLITE_TABLES = frozenset(
@@ -49,12 +52,25 @@ def differences(conn):
         foreign, changed = [], []
         for entry in entries:
             want = wanted.get(entry.name)
+            if _same_trigger(entry, want):
+                continue
             if entry.type == "trigger" or want is None or entry.type != want.type:
                 foreign.extend(_foreign(entry, want))
             else:
                 changed.extend(_changed(conn, reference, entry, want))
         # What could run or stand in for a table first: it is the worst.
         return foreign + _missing(reference, wanted, present) + changed
+
+
+def _same_trigger(entry, want):
+    """A trigger this version creates, word for word, on the same table."""
+    return (
+        entry.type == "trigger"
+        and want is not None
+        and want.type == "trigger"
+        and entry.table == want.table
+        and _normal(entry.sql) == _normal(want.sql)
+    )
 
 
 def _foreign(entry, want):
@@ -97,6 +113,7 @@ def _reference():
     # database: another thread of this process may be using them.
     for model in pw.sort_models(tables):
         pw.SchemaManager(model, database).create_all(safe=True)
+    name_index.create_sqlite(database)
     return database
 
 
@@ -162,6 +179,7 @@ def _missing(reference, wanted, present):
     optional = {
         model._meta.table_name for model in models.REBUILT_MODELS + models.ADDED_MODELS
     }
+    optional.update((name_index.TABLE, *name_index.SQLITE_SHADOW_TABLES))
     found = []
     for name, want in wanted.items():
         if name in present:

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from kiosk.domain import tracking, validation
 
 NAME_SEARCH_MIN = 2
+# A typed word this long may also match inside a word of the name ("minah"
+# finds "Aminah"), where the database has a trigram index (data/name_index.py);
+# a shorter one would match too many names to be worth it, and a trigram
+# index cannot look up fewer than three letters.
+INFIX_MIN = 3
 
 # What a search text was read as.
 SEARCH_NUMBER = "number"
@@ -28,7 +33,8 @@ class Search:
     kind: str | None = None
     value: str = ""
     error: str | None = None
-    # For a name: the typed words (search_words); each must begin a word of it.
+    # For a name: the typed words (search_words); each must begin a word of it,
+    # or (INFIX_MIN letters or more, where the database can) be inside one.
     words: tuple = ()
 
 

@@ -4,7 +4,8 @@ Pages are cut by keyset, never OFFSET: a page continues after the (created_at,
 id) of the last row shown, which the indexes (created_at, id), (status,
 created_at, id), (document_type, created_at, id) and (channel, created_at, id)
 serve directly, so the thousandth page costs what the first does. A name is
-searched by the words of applicants' names (the name_word table, _name_match).
+searched by the words of applicants' names (the name_word table, _name_match),
+and inside them through a trigram index where the database has one.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from functools import reduce
 
 import peewee as pw
 
+from kiosk.data import name_index
 from kiosk.data.db import db
 from kiosk.data.models import (
     CHANNELS,
@@ -25,6 +27,7 @@ from kiosk.data.models import (
 )
 from kiosk.domain import workflow
 from kiosk.domain.search import (
+    INFIX_MIN,
     SEARCH_NAME,
     SEARCH_NIK,
     SEARCH_NUMBER,
@@ -171,12 +174,15 @@ FEW_MATCHES = 3_000
 
 
 def _name_match(words, number=None):
-    """Requests whose name has, for each typed word, a word starting with it
-    (and the one with tracking `number`, for nine letters that may be one).
+    """Requests whose name has, for each typed word, a word starting with it,
+    or holding it for a word of INFIX_MIN letters or more where the database
+    has a trigram index (and the one with tracking `number`, for nine letters
+    that may be one).
 
     The typed words are counted through the (word, submission) index alone
-    and the rarest leads: its range on that index gives the candidates, and
-    the other words are checked through the (submission, word) key. Then:
+    (or the trigram index, for a word found inside words) and the rarest
+    leads: its matches on that index give the candidates, and the other
+    words are checked through the (submission, word) key. Then:
     - a typed word begins fewer than FEW_MATCHES stored words: the page reads
       the requests it leads to by their ids and sorts those few;
     - several common words: their requests are collected through the indexes
@@ -208,22 +214,51 @@ def _name_match(words, number=None):
     return walk | (Submission.number == number) if number else walk
 
 
-def _word_entries(prefix, limit):
-    """How many words start with `prefix`, counted up to `limit`."""
-    return _words_starting(prefix).limit(limit).count()
+def _word_entries(word, limit):
+    """How many stored words `word` matches, counted up to `limit`.
+
+    A word that begins FEW_MATCHES words is counted by its range alone: it is
+    common whether or not it is also found inside others, and counting those
+    would read much of the trigram index."""
+    begun = _words_matching(word, inside=False).limit(limit).count()
+    if begun >= min(limit, FEW_MATCHES) or not _inside(word):
+        return begun
+    return _words_matching(word).limit(limit).count()
 
 
-def _words_starting(prefix):
-    return NameWord.select(NameWord.submission).where(_word_range(prefix))
+def infix_min():
+    """How many letters a typed word needs to be found inside a word of a
+    name, or None where the database has no trigram index."""
+    return INFIX_MIN if name_index.available() else None
+
+
+def _inside(word):
+    """Whether `word` may match inside a stored word, not only at its start."""
+    return len(word) >= INFIX_MIN and name_index.available()
+
+
+def _words_matching(word, table=NameWord, inside=True):
+    """Ids of requests with a stored word that `word` matches (the first
+    column of the query): through the (word, submission) range of the words
+    it begins, or the trigram index for the words it may be inside of
+    (data/name_index.py). A request appears once per matching word."""
+    if inside and _inside(word) and name_index.is_sqlite():
+        trigrams = name_index.trigram_table()
+        return trigrams.select(name_index.request_id(trigrams)).where(
+            name_index.contains(trigrams, word)
+        )
+    condition = _word_match(word, table) if inside else _word_range(word, table)
+    return table.select(table.submission).where(condition)
 
 
 def _requests_with(words):
-    """Ids of requests with a word starting with each of `words`: the first
-    word's range, each of the others checked by key. (A request can appear
-    twice, with two words starting alike.)"""
-    rows = NameWord.alias()
-    checks = [_has_word(rows.submission, word) for word in words[1:]]
-    return rows.select(rows.submission).where(_word_range(words[0], rows), *checks)
+    """Ids of requests with a word matching each of `words`: the first word's
+    matches, each of the others checked by key. (A request can appear twice,
+    with two words that match alike.)"""
+    query = _words_matching(words[0], NameWord.alias())
+    found = query.selected_columns[0]
+    checks = [_has_word(found, word) for word in words[1:]]
+    return query.where(*checks) if checks else query
 
 
 def _ids(query):
@@ -231,12 +266,23 @@ def _ids(query):
     return sorted({row[0] for row in db.execute_sql(*query.sql())})
 
 
-def _has_word(submission_id, prefix):
+def _has_word(submission_id, word):
+    # Through the (submission, word) key: the few words of that one request.
     return pw.fn.EXISTS(
         NameWord.select(NameWord.word).where(
-            (NameWord.submission == submission_id) & _word_range(prefix)
+            (NameWord.submission == submission_id) & _word_match(word)
         )
     )
+
+
+def _word_match(word, table=NameWord):
+    if _inside(word):
+        # LIKE '%...%' holds the prefix matches too; PostgreSQL's trigram
+        # index serves it. A typed word has letters only (search_words), so
+        # nothing in it is a LIKE wildcard. (Written out: peewee makes its
+        # LIKE a GLOB on SQLite.)
+        return pw.NodeList((table.word, pw.SQL("LIKE"), pw.Value(f"%{word}%")))
+    return _word_range(word, table)
 
 
 def _word_range(prefix, table=NameWord):

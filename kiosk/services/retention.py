@@ -4,6 +4,7 @@ import datetime as dt
 
 import peewee as pw
 
+from kiosk.data import name_index
 from kiosk.data.db import db
 from kiosk.data.models import (
     CollectionBooking,
@@ -32,7 +33,8 @@ def retention_days():
 def purge_personal_data(now=None):
     """Blank name, NIK, phone and note of requests finished before the retention period.
 
-    The words of the name kept for staff search (NameWord) go with the name,
+    The words of the name kept for staff search (NameWord, and with them
+    the trigram index of names: data/name_index.py) go with the name,
     and so does the name of whoever collected the document (CollectionBooking),
     and the phone number and text of the messages sent (OutboxMessage).
     The status history stays, so statistics and the public tracking page keep
@@ -98,6 +100,8 @@ def purge_personal_data(now=None):
             OutboxMessage.update(recipient="", text="", params="[]").where(
                 OutboxMessage.submission.in_(ids)
             ).execute()
+    if purged:
+        name_index.after_purge()  # the trigram index's copy of the words
     if is_sqlite:
         # The write-ahead log still holds the old pages until a checkpoint.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

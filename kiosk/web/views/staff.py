@@ -55,6 +55,9 @@ def _queue_context(args, bulk_form=None, outcomes=None):
         "more_filters_open": more_filters_open,
         "page": page,
         "duplicates": queue.possible_duplicates(page.rows),
+        # Letters a typed word needs to be found inside a word of a name
+        # (None: this database finds words by their first letters only).
+        "infix_min": queue.infix_min(),
         "counts": caches.queue_counts(),
         "finished_window": queue.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
