@@ -35,6 +35,7 @@ from kiosk.web.views import (
     staff_intake,
     staff_outbox,
     staff_report,
+    staff_requirements,
 )
 
 BLUEPRINTS = (
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     kiosk.bp,
     staff_auth.bp,
     staff.bp,
+    staff_requirements.bp,
     staff_intake.bp,
     staff_outbox.bp,
     admin.bp,
