@@ -392,3 +392,22 @@ def test_purge_keeps_the_ticks_which_hold_no_personal_data(app, clerk):
         assert value not in (mark.text_id, mark.text_en)
     page = clerk.get(f"/staff/s/{submission.number}").text
     assert ticked_boxes(page) == [KK_ID[0]]
+
+
+def test_a_database_from_before_the_checklist_gets_it_on_start(make_app):
+    """An office's database made by the previous version (no requirement_mark
+    table) is upgraded in place when the app starts, requests kept."""
+    from kiosk.data.db import db
+
+    app = make_app()
+    submission = make_submission(status="verifying")
+    with app.app_context(), db.connection_context():
+        db.drop_tables([RequirementMark])
+        assert "requirement_mark" not in db.get_tables()
+    restarted = make_app()
+    with restarted.app_context(), db.connection_context():
+        assert "requirement_mark" in db.get_tables()
+    clerk = staff_client(restarted, "clerk")
+    assert save(clerk, submission.number, received=[KK_ID[0]]).status_code == 303
+    page = english(restarted.test_client()).get(f"/t/{submission.number}").text
+    assert still_needed(page) == KK_EN[1:]

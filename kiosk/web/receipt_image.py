@@ -39,6 +39,11 @@ def _wrapped(text, font, width):
     return [*lines, line] if line else lines
 
 
+# Pillow's own font has no glyph for these (a box would show); the admin's
+# requirement lists use dashes ("ages 5–17").
+_PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
 class _Canvas:
     """Blocks of text and pictures stacked from the top, then cut to height."""
 
@@ -97,8 +102,9 @@ def render(record, document_name, office_name, tracking_url, home_url, requireme
         canvas.rule()
         canvas.text(gettext("Requirements"), 26)
         received_note = gettext("(received)")
-        for text, received in requirements[:30]:  # the picture stays a receipt
-            canvas.text(f"• {text} {received_note}" if received else f"• {text}", 22)
+        for text, got in requirements[:30]:  # the picture stays a receipt
+            line = f"- {text} {received_note}" if got else f"- {text}"
+            canvas.text(line.translate(_PLAIN), 22)
     canvas.rule()
     canvas.text(
         gettext(
