@@ -411,3 +411,28 @@ def test_a_database_from_before_the_checklist_gets_it_on_start(make_app):
     assert save(clerk, submission.number, received=[KK_ID[0]]).status_code == 303
     page = english(restarted.test_client()).get(f"/t/{submission.number}").text
     assert still_needed(page) == KK_EN[1:]
+
+
+def test_the_public_statement_reads_what_the_staff_query_reads(app, clerk):
+    """requirements.public_checklist runs SQL compiled once; it must give the
+    checklist the peewee query of the staff page gives, ticks and all."""
+    from kiosk.services import requirements
+
+    submission = make_submission()
+    save(clerk, submission.number, received=[KK_ID[0], KK_ID[3]])
+    save(clerk, submission.number, received=[KK_ID[3]], was=[KK_ID[0], KK_ID[3]])
+    DocumentType.update(requirements_id="\n".join(KK_ID[1:])).where(
+        DocumentType.code == "KK"
+    ).execute()
+
+    def facts(items):
+        return [
+            (i.key, i.position, i.text_id, i.text_en, i.listed, i.received)
+            for i in items
+        ]
+
+    staff_view = requirements.of_request(Submission.by_number(submission.number))
+    public_view = requirements.public_checklist(submission.number)
+    assert facts(public_view) == facts(staff_view)
+    assert [i.received for i in public_view] == [False, False, True]
+    assert requirements.public_checklist("7KQ4M2XPR") == []
