@@ -36,6 +36,7 @@ from kiosk.web.views import (
     staff_intake,
     staff_outbox,
     staff_report,
+    staff_requirements,
 )
 
 BLUEPRINTS = (
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     kiosk.bp,
     staff_auth.bp,
     staff.bp,
+    staff_requirements.bp,
     staff_intake.bp,
     staff_outbox.bp,
     admin.bp,

@@ -218,6 +218,32 @@ class StatusEvent(BaseModel):
         )
 
 
+class RequirementMark(BaseModel):
+    """A clerk ticked (received) or unticked one requirement of a request's
+    checklist (services/requirements.py). Append-only: the newest row per
+    requirement is its state, and all rows are its history.
+
+    The requirement's texts and line are kept as they were, because the admin
+    may edit the document type's list later: a tick stays with the words it
+    was given for. No personal data (the purge keeps these rows).
+    """
+
+    kind = "requirement"  # told apart from status events in the history
+
+    submission = pw.ForeignKeyField(
+        Submission, backref="requirement_marks", on_delete="CASCADE", index=False
+    )
+    position = pw.SmallIntegerField()  # the line in the list, from 0
+    text_id = pw.TextField()
+    text_en = pw.TextField(default="")
+    received = pw.BooleanField()
+    staff = pw.ForeignKeyField(StaffMember, null=True, backref="requirement_marks")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("submission", "id"), False),)
+
+
 class OfficeSettings(BaseModel):
     """The office's details: one row, edited by the admin."""
 
@@ -615,3 +641,4 @@ ADDED_MODELS += [QueueSettings, ServiceCounter, TicketSequence, QueueTicket]
 ADDED_MODELS += [CollectionHours, CollectionSlot, CollectionBooking]
 ADDED_MODELS += [NotificationSettings, MessageChoice, OutboxMessage]
 ADDED_MODELS += [RequestAnswer, RequestPerson]
+ADDED_MODELS += [RequirementMark]

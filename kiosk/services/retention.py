@@ -40,7 +40,9 @@ def purge_personal_data(now=None):
     The status history stays, so statistics and the public tracking page keep
     working, but its notes lose what may identify the resident: internal notes
     go, public notes keep their sense without the name or any long number
-    (redaction.redact). Returns how many requests were purged.
+    (redaction.redact). The requirements checklist's ticks stay like the
+    status history: they hold the requirement's words, the clerk and the
+    time, nothing of the resident. Returns how many requests were purged.
     """
     now = now or utcnow()
     days = retention_days()

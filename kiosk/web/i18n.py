@@ -125,6 +125,14 @@ STATUS_NEXT_STEPS = {
     ),
 }
 
+# Instead of "you need not do anything" while the office has not received
+# every requirement (the tracking page lists those still needed).
+STILL_NEEDED_NEXT_STEP = _l(
+    "The office has not yet received every document this request needs. "
+    "Bring the documents listed below to the office, or send them by WhatsApp, "
+    "and mention your tracking number."
+)
+
 # Instead of "you need not do anything" once a request is past its due date.
 LATE_NEXT_STEP = _l(
     "We are sorry: your request is taking longer than we promised. You do not "

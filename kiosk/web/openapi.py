@@ -204,6 +204,7 @@ SCHEMAS = {
             "timeline",
             "expected_date",
             "office",
+            "still_needed",
             "created_at",
             "language",
         ],
@@ -263,6 +264,17 @@ SCHEMAS = {
                     "the office needs something from the resident, else null."
                 ),
                 "oneOf": [_ref("schemas", "Office"), {"type": "null"}],
+            },
+            "still_needed": {
+                "description": (
+                    "The requirements of the document type (in the answer's "
+                    "language) that the office has not received yet, while the "
+                    "document is awaited; empty when nothing is missing, once "
+                    "it is ready or when the request has ended."
+                ),
+                "type": "array",
+                "items": WORDS,
+                "examples": [["Surat pengantar dari wali nagari"]],
             },
             "created_at": _ref("schemas", "Time"),
             "language": {"type": "string", "enum": list(LOCALES)},

@@ -3,7 +3,7 @@
 Drawn with Pillow's own font, so that it needs no font installed on the
 server. It holds what the printed receipt holds: the office, the tracking
 number with its QR code, the document, when it was received and when it is
-expected, and where to check.
+expected, the requirements of the document, and where to check.
 """
 
 import functools
@@ -39,11 +39,16 @@ def _wrapped(text, font, width):
     return [*lines, line] if line else lines
 
 
+# Pillow's own font has no glyph for these (a box would show); the admin's
+# requirement lists use dashes ("ages 5–17").
+_PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
 class _Canvas:
     """Blocks of text and pictures stacked from the top, then cut to height."""
 
     def __init__(self):
-        self.image = Image.new("L", (WIDTH, 2400), 255)
+        self.image = Image.new("L", (WIDTH, 4000), 255)
         self.draw = ImageDraw.Draw(self.image)
         self.y = MARGIN
 
@@ -78,8 +83,9 @@ def _qr_picture(data):
     return picture.resize((size * QR_MODULE, size * QR_MODULE), Image.NEAREST)
 
 
-def render(record, document_name, office_name, tracking_url, home_url):
-    """PNG bytes of the receipt of `record` (a PublicRecord)."""
+def render(record, document_name, office_name, tracking_url, home_url, requirements=()):
+    """PNG bytes of the receipt of `record` (a PublicRecord); `requirements`:
+    (text, received) of each line of the document's list."""
     canvas = _Canvas()
     canvas.text(office_name, 24)
     canvas.text(gettext("Receipt"), 36)
@@ -92,6 +98,13 @@ def render(record, document_name, office_name, tracking_url, home_url):
     canvas.text(f"{gettext('Date')}: {received}", 26)
     expected = format_date(record.due_date, "long")
     canvas.text(f"{gettext('Expected ready by')}: {expected}", 26)
+    if requirements:
+        canvas.rule()
+        canvas.text(gettext("Requirements"), 26)
+        received_note = gettext("(received)")
+        for text, got in requirements[:30]:  # the picture stays a receipt
+            line = f"- {text} {received_note}" if got else f"- {text}"
+            canvas.text(line.translate(_PLAIN), 22)
     canvas.rule()
     canvas.text(
         gettext(

@@ -41,6 +41,7 @@ def track(number):
             record.due_date.isoformat() if view["awaits_document"] else None
         ),
         office=_office(view["office"]) if view["show_office"] else None,
+        still_needed=view["still_needed"],
         created_at=record.created_at.isoformat(timespec="seconds") + "Z",
         language=i18n.current_locale(),
     )

@@ -11,8 +11,8 @@ from flask import (
 )
 
 from kiosk.data import public_record
-from kiosk.domain import tracking, workflow
-from kiosk.services import collection
+from kiosk.domain import checklist, tracking, workflow
+from kiosk.services import collection, requirements
 from kiosk.web import i18n
 from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
@@ -76,14 +76,32 @@ def public_view(record):
     last = record.events[-1] if record.events else None
     current_note = last.note if last is not None and last.status == status else ""
     late = workflow.is_late(status, record.due_date, office_today())
+    locale = current_locale()
+    items = requirements.public_checklist(record.number)
+    # What the office has not received, while it still matters: until the
+    # document is ready (never who ticked what, nor when).
+    still_needed = [
+        item.text(locale)
+        for item in checklist.still_needed(items)
+        if status in workflow.AWAITED
+    ]
+    next_step = i18n.STATUS_NEXT_STEPS[status]
+    if late:
+        next_step = i18n.LATE_NEXT_STEP
+    elif still_needed and status != workflow.NEEDS_INFO:
+        next_step = i18n.STILL_NEEDED_NEXT_STEP
     return {
         "record": record,
         "number": record.number,
-        "document_name": record.document_name(current_locale()),
+        "document_name": record.document_name(locale),
         "status": status,
         "status_label": i18n.STATUS_LABELS[status],
         "explanation": i18n.STATUS_EXPLANATIONS[status],
-        "next_step": i18n.LATE_NEXT_STEP if late else i18n.STATUS_NEXT_STEPS[status],
+        "next_step": next_step,
+        "still_needed": still_needed,
+        # The document type's list as it is now, each with whether received
+        # (the receipts print it).
+        "requirements": [(i.text(locale), i.received) for i in items if i.listed],
         "late": late,
         "events": record.events,
         "current_note": current_note,

@@ -63,7 +63,10 @@ def tracking_page(number):
     # The page holds no personal data, cookie or token: the same HTML serves
     # everyone until the request's status moves (its version changes), its
     # due date moves (the office closes a day), it becomes late or its
-    # collection time is booked, moved or cancelled.
+    # collection time is booked, moved or cancelled, or the papers it still
+    # needs change (a clerk's tick does not move the version: the version
+    # guards status changes, and a tick must not turn a clerk's next status
+    # change on an open page into a conflict).
     booking = view["collection_booking"]
     key = (
         "tracking",
@@ -73,6 +76,7 @@ def tracking_page(number):
         record.due_date,
         view["late"],
         (booking.slot.start, booking.state) if booking else None,
+        tuple(view["still_needed"]),
     )
     return caches.page(key, render)
 
@@ -105,6 +109,7 @@ def receipt_picture(number):
         office_name=g.office.localized("office_name", locale),
         tracking_url=public_url("public.tracking_page", number=record.number),
         home_url=public_url("public.home"),
+        requirements=lookup.public_view(record)["requirements"],
     )
     # A file name: one word, lower case (tanda-terima in Indonesian).
     kind = gettext("receipt")

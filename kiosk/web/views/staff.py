@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
-from kiosk.services import outbox, queue, security_log, submissions
+from kiosk.services import outbox, queue, requirements, security_log, submissions
 from kiosk.web import auth, caches, security_events, whatsapp_links
 from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
@@ -164,6 +164,7 @@ def scan():
 
 def _detail(submission, form, status=200, message=None, error=None, just_moved=False):
     events = list(submission.timeline())
+    marks = requirements.marks_of(submission)
     # The note given with the current status, as the tracking page shows it.
     last = events[-1] if events else None
     note = last.public_note if last and last.to_status == submission.status else ""
@@ -175,7 +176,8 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
         form=form,
         next_statuses=workflow.next_statuses(submission.status),
         reason_required=workflow.REASON_REQUIRED,
-        events=events,
+        history=requirements.history(events, marks),
+        checklist=requirements.of_request(submission, marks),
         duplicates=submissions.other_open_requests(submission),
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
         sms_status_url=whatsapp_links.sms_status_link(submission, note),
