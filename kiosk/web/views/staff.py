@@ -20,7 +20,7 @@ from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
 from kiosk.services import outbox, queue, security_log, submissions
-from kiosk.web import auth, caches, security_events, whatsapp_links
+from kiosk.web import auth, caches, security_events, staff_answers, whatsapp_links
 from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import BulkForm, MoveForm
@@ -177,6 +177,7 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
         sms_status_url=whatsapp_links.sms_status_link(submission, note),
         messages=outbox.of_request(submission.id),
+        request_answers=staff_answers.rows(submission),
         message=message,
         just_moved=just_moved,
         error=error,
