@@ -825,7 +825,10 @@ def test_a_birth_certificate_is_found_by_the_childs_name(app, clerk):
     make_submission(
         applicant_name="Aisyah Lubis"
     )  # the applicant's name, another request
-    assert shown(clerk.get("/staff?q=putri")) == [birth.number]
+    found = clerk.get("/staff?q=putri")
+    assert shown(found) == [birth.number]
+    # The row says whom the certificate is for, beside the parent who applied.
+    assert '<span class="queue-subject">for Aisyah Putri Ramadhani</span>' in found.text
     assert shown(clerk.get("/staff?q=Aisyah Ramadhani")) == [birth.number]
     assert len(shown(clerk.get("/staff?q=aisyah"))) == 2
 

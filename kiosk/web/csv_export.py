@@ -22,9 +22,9 @@ from itertools import islice
 
 from flask_babel import gettext
 
-from kiosk.data.models import CollectionBooking, RequestPerson
+from kiosk.data.models import CollectionBooking
 from kiosk.domain import validation, workflow
-from kiosk.services import audit
+from kiosk.services import audit, request_details
 from kiosk.web.dates import office_zone
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS, current_locale
 
@@ -34,8 +34,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The dates of the steps after "received", one column each.
 STEPS = (workflow.READY, workflow.COMPLETED, workflow.REJECTED)
 BATCH = 200
-# The people a request's document is for, named in the last column.
-SUBJECT_ROLES = ("child", "deceased")
 
 
 def safe_cell(value):
@@ -121,19 +119,6 @@ def _handed_over(submission_ids):
     return dict(rows)
 
 
-def _subjects(submission_ids):
-    """{submission id: the name of the child or the deceased it is for}."""
-    rows = (
-        RequestPerson.select(RequestPerson.submission, RequestPerson.name)
-        .where(
-            RequestPerson.submission.in_(list(submission_ids))
-            & RequestPerson.role.in_(SUBJECT_ROLES)
-        )
-        .tuples()
-    )
-    return dict(rows)
-
-
 def lines(submissions, personal=False):
     """Yield the CSV text piece by piece: BOM and header, then the requests,
     BATCH at a time with the dates of their steps read for each batch
@@ -156,7 +141,7 @@ def lines(submissions, personal=False):
         ids = [s.id for s in batch]
         reached = audit.first_reached(ids, STEPS)
         collected = _handed_over(ids)
-        subjects = _subjects(ids)
+        subjects = request_details.subject_names(ids)
         for submission in batch:
             cells = _row(
                 submission, reached, collected, subjects, zone, locale, personal

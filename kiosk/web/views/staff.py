@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
-from kiosk.services import outbox, queue, security_log, submissions
+from kiosk.services import outbox, queue, request_details, security_log, submissions
 from kiosk.web import auth, caches, security_events, staff_answers, whatsapp_links
 from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
@@ -55,6 +55,9 @@ def _queue_context(args, bulk_form=None, outcomes=None):
         "more_filters_open": more_filters_open,
         "page": page,
         "duplicates": queue.possible_duplicates(page.rows),
+        # Whom a birth or death certificate is for: a search by the child's
+        # name lists the parent's request, and says why.
+        "subjects": request_details.subject_names(s.id for s in page.rows),
         "counts": caches.queue_counts(),
         "finished_window": queue.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
