@@ -162,6 +162,11 @@ def test_a_birth_certificate_recorded_at_the_counter_keeps_its_answers(app, cler
     assert answers["mother_name"] == "Nurhayati"
     roles = {p.role for p in RequestPerson.select()}
     assert roles == {"child", "mother", "father"}
+    # The page after recording shows them, to read back to the resident.
+    done = clerk.get(response.headers["Location"]).text
+    start = done.index('aria-labelledby="answers-heading"')
+    assert "Aisyah Putri Ramadhani" in done[start:]
+    assert "February 14, 2025" in done[start:]
 
 
 def test_a_relocation_letter_recorded_for_a_family_stores_everyone_moving(app, clerk):

@@ -78,6 +78,11 @@ def test_the_questions_swap_in_when_the_clerk_picks_a_document(
     assert_no_axe_violations(page)
     # Enter records it, as with one button (not "show the questions").
     number = record(page, enter_in="#applicant_name")
+    expect(page.locator("section[aria-labelledby=answers-heading]")).to_contain_text(
+        "Syamsul Bahri"
+    )
+    page.screenshot(path=str(tmp_path / "done.png"), full_page=True)
+    assert_no_axe_violations(page)
 
     page.goto(f"{server.url}/staff/s/{number}")
     block = page.locator("section[aria-labelledby=answers-heading]")

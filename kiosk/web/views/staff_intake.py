@@ -6,7 +6,7 @@ from htmx_flask import request as htmx_request
 from kiosk.data import public_record
 from kiosk.data.models import STAFF_CHANNELS, Submission
 from kiosk.services import submissions
-from kiosk.web import auth, caches, whatsapp_links
+from kiosk.web import auth, caches, staff_answers, whatsapp_links
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import IntakeForm
@@ -107,6 +107,7 @@ def recorded(number):
         whatsapp_url=whatsapp_links.recorded_link(submission),
         just_submitted=False,
         submission=submission,
+        request_answers=staff_answers.rows(submission),
         **lookup.public_view(public_record.find(submission.number)),
     )
 
