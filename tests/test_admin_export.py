@@ -168,3 +168,36 @@ def test_queue_page_links_admins_to_the_export_of_its_filters(app, admin):
     clerk = staff_client(app, "clerk")
     assert "export.csv" not in clerk.get("/staff").get_data(as_text=True)
     assert clerk.get("/staff/admin/export.csv").status_code == 403
+
+
+def test_the_last_column_names_the_child_or_the_deceased(app, admin):
+    birth = make_submission(
+        "AKL",
+        details={
+            "child_name": "Aisyah Putri Ramadhani",
+            "child_sex": "female",
+            "child_birth_date": dt.date(2025, 2, 14),
+            "child_birth_place": "Muaro Sijunjung",
+            "birth_order": 1,
+            "mother_name": "Nurhayati",
+        },
+    )
+    death = make_submission(
+        "AKM",
+        details={
+            "deceased_name": "Syamsul Bahri",
+            "deceased_nik": "1303051507450003",
+            "death_date": dt.date(2026, 11, 2),
+            "death_place": "RSUD Sijunjung",
+            "reporter_relation": "child",
+        },
+    )
+    family_card = make_submission()
+    rows = read_csv(admin.get("/staff/admin/export.csv?lang=en"))
+    assert rows[0][-2:] == ["Recorded by", "Child or deceased"]
+    by_number = {row[0]: row[-1] for row in rows[1:]}
+    assert by_number == {
+        birth.display_number: "Aisyah Putri Ramadhani",
+        death.display_number: "Syamsul Bahri",
+        family_card.display_number: "",
+    }

@@ -222,5 +222,6 @@ def test_a_second_open_request_for_the_same_document_and_nik_is_confirmed_first(
     assert confirmed.status_code == 303
     assert Submission.select().count() == 2
     # Another document is no reason to ask.
-    other = record(clerk, form_token="third", document_type="KTP", **same)
+    ktp = {"document_type": "KTP", "ktp_reason": "lost", "ktp_recorded": "yes"}
+    other = record(clerk, form_token="third", **ktp, **same)
     assert other.status_code == 303

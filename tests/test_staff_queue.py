@@ -796,3 +796,88 @@ def test_purged_requests_are_never_tagged(app, clerk):
     make_submission(nik="1303054507900003")
     assert _tagged(clerk.get("/staff")) == {}
     assert queue.possible_duplicates([]) == set()
+
+
+# -- the people a request is about (the child, the deceased, ...) -----------
+
+CHILD = {
+    "child_name": "Aisyah Putri Ramadhani",
+    "child_sex": "female",
+    "child_birth_date": dt.date(2025, 2, 14),
+    "child_birth_place": "Muaro Sijunjung",
+    "birth_order": 2,
+    "mother_name": "Nurhayati",
+}
+
+
+def _death(deceased_nik, name="Syamsul Bahri"):
+    return {
+        "deceased_name": name,
+        "deceased_nik": deceased_nik,
+        "death_date": dt.date(2026, 11, 2),
+        "death_place": "RSUD Sijunjung",
+        "reporter_relation": "child",
+    }
+
+
+def test_a_birth_certificate_is_found_by_the_childs_name(app, clerk):
+    birth = make_submission("AKL", applicant_name="Nurhayati Koto", details=CHILD)
+    make_submission(
+        "AKL",
+        applicant_name="Rina Wati",
+        details={**CHILD, "child_name": "Budi Santoso"},
+    )
+    make_submission(
+        applicant_name="Aisyah Lubis"
+    )  # the applicant's name, another request
+    found = clerk.get("/staff?q=putri")
+    assert shown(found) == [birth.number]
+    # The row says whom the certificate is for, beside the parent who applied.
+    assert '<span class="queue-subject">for Aisyah Putri Ramadhani</span>' in found.text
+    assert shown(clerk.get("/staff?q=Aisyah Ramadhani")) == [birth.number]
+    assert len(shown(clerk.get("/staff?q=aisyah"))) == 2
+
+
+def test_a_death_certificate_is_found_by_the_deceaseds_nik(app, clerk):
+    deceased = "1303051507450003"
+    death = make_submission("AKM", nik="1303055001800004", details=_death(deceased))
+    make_submission("AKM", details=_death("1303051507450011", "Ahmad Yani"))
+    assert shown(clerk.get(f"/staff?q={deceased}")) == [death.number]
+    assert shown(clerk.get("/staff?q=1303 0515 0745 0003")) == [death.number]
+    # The applicant's NIK still finds it, and a NIK named in one request and
+    # applying in another finds both.
+    assert shown(clerk.get("/staff?q=1303055001800004")) == [death.number]
+    own = make_submission(
+        "KTP", nik=deceased, created_at=utcnow() - dt.timedelta(days=1)
+    )
+    assert shown(clerk.get(f"/staff?q={deceased}")) == [death.number, own.number]
+
+
+def test_a_subject_nik_search_uses_the_request_person_nik_index(app):
+    from kiosk.data.db import db
+    from kiosk.data.models import RequestPerson
+
+    _office(2_000)
+    RequestPerson.insert_many(
+        [(i, "child", 1, "Anak", f"1303014101{i:06d}") for i in range(1, 2_001)],
+        fields=[
+            RequestPerson.submission,
+            RequestPerson.role,
+            RequestPerson.position,
+            RequestPerson.name,
+            RequestPerson.nik,
+        ],
+    ).execute()
+    db.execute_sql("ANALYZE")
+    filters = queue.Filters.from_args({"q": "1303014101000777"})
+    query = queue.filtered(filters, dt.date(2026, 11, 1), dt.UTC)
+    sql, params = query.order_by(Submission.created_at.desc()).limit(51).sql()
+    plan = _plan(sql, params, sort=True)  # a few matches are sorted cheaply
+    assert "request_person_nik" in plan, plan
+    assert "submission_nik" in plan, plan
+    assert not _table_scans(plan), plan
+    if db.for_update:
+        assert "Seq Scan on request_person" not in plan, plan
+    else:
+        assert not re.search(r"^SCAN (request_person|t\d)\b", plan, re.M), plan
+    assert [s.id for s in query] == [777]

@@ -4,8 +4,10 @@ Pages are cut by keyset, never OFFSET: a page continues after the (created_at,
 id) of the last row shown, which the indexes (created_at, id), (status,
 created_at, id), (document_type, created_at, id) and (channel, created_at, id)
 serve directly, so the thousandth page costs what the first does. A name is
-searched by the words of applicants' names (the name_word table, _name_match),
-and inside them through a trigram index where the database has one.
+searched by the words of applicants' names and of the people requests are
+about (the name_word table, _name_match), and inside those words through a
+trigram index where the database has one; a NIK, among applicants and those
+people (_nik_match).
 """
 
 import datetime as dt
@@ -36,6 +38,7 @@ from kiosk.domain.search import (
     SEARCH_UNUSABLE,
     read_search,
 )
+from kiosk.services import request_details
 
 PAGE_SIZE = 50
 OPEN = "open"  # the status filter for every status that is not final
@@ -158,7 +161,7 @@ def _conditions(filters, today, zone):
     elif search.kind == SEARCH_NUMBER:
         conditions.append(Submission.number == search.value)
     elif search.kind == SEARCH_NIK:
-        conditions.append(Submission.nik == search.value)
+        conditions.append(_nik_match(search.value))
     elif search.kind == SEARCH_PHONE:
         conditions.append(Submission.phone == search.value)
     elif search.kind == SEARCH_NAME:
@@ -166,6 +169,15 @@ def _conditions(filters, today, zone):
     elif search.kind == SEARCH_NUMBER_OR_NAME:
         conditions.append(_name_match(search.words, number=search.value))
     return conditions
+
+
+def _nik_match(nik):
+    """Requests of the applicant with this NIK or naming that person (the
+    child, the deceased, someone moving): one set of ids read through the
+    two NIK indexes (an OR of the two conditions would keep PostgreSQL from
+    using either)."""
+    applicants = Submission.select(Submission.id).where(Submission.nik == nik)
+    return Submission.id.in_(applicants | request_details.with_subject_nik(nik))
 
 
 # Up to this many requests found by a name search are read by their ids and

@@ -62,6 +62,20 @@ def with_subject_nik(nik):
     )
 
 
+# Whom a document is for, when it is not the applicant: named beside the
+# applicant in the staff queue and the CSV export.
+SUBJECT_ROLES = ("child", "deceased")
+
+
+def subject_names(submission_ids):
+    """{request id: the name of the child or the deceased it is for}."""
+    rows = RequestPerson.select(RequestPerson.submission, RequestPerson.name).where(
+        RequestPerson.submission.in_(list(submission_ids))
+        & RequestPerson.role.in_(SUBJECT_ROLES)
+    )
+    return dict(rows.tuples())
+
+
 def erase(submission_ids):
     """Delete the answers of purged requests (inside the caller's transaction)."""
     RequestAnswer.delete().where(RequestAnswer.submission.in_(submission_ids)).execute()

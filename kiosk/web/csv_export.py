@@ -4,7 +4,9 @@ Each request's dates: received, expected, ready, collected (handed over at
 the counter, from its collection booking), completed and rejected, so that
 documents issued per month can be worked out. The NIK and phone number are
 left out unless the admin asks for them (`personal`), which the export's
-audit entry records.
+audit entry records. The last column names whom a birth or death
+certificate or a child's card is for (the child, the deceased): kept last, so
+that spreadsheets built on the columns before it still read them.
 
 Numbers stay readable without marks: a spreadsheet reads 16 bare digits as a
 number and drops the last one, so the NIK is written in groups of four, as the
@@ -22,7 +24,7 @@ from flask_babel import gettext
 
 from kiosk.data.models import CollectionBooking
 from kiosk.domain import validation, workflow
-from kiosk.services import audit
+from kiosk.services import audit, request_details
 from kiosk.web.dates import office_zone
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS, current_locale
 
@@ -59,6 +61,7 @@ def _header(personal):
         gettext("Completed on"),
         gettext("Rejected on"),
         gettext("Recorded by"),
+        gettext("Child or deceased"),
     ]
 
 
@@ -68,7 +71,7 @@ def _local(moment, zone, fmt):
     return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime(fmt)
 
 
-def _row(submission, reached, collected, zone, locale, personal):
+def _row(submission, reached, collected, subjects, zone, locale, personal):
     recorder = submission.recorded_by.username if submission.recorded_by_id else ""
     steps = reached.get(submission.id, {})
     identity = (
@@ -97,6 +100,7 @@ def _row(submission, reached, collected, zone, locale, personal):
         _local(completed, zone, "%Y-%m-%d"),
         _local(rejected, zone, "%Y-%m-%d"),
         recorder,
+        subjects.get(submission.id, ""),
     ]
 
 
@@ -137,7 +141,10 @@ def lines(submissions, personal=False):
         ids = [s.id for s in batch]
         reached = audit.first_reached(ids, STEPS)
         collected = _handed_over(ids)
+        subjects = request_details.subject_names(ids)
         for submission in batch:
-            cells = _row(submission, reached, collected, zone, locale, personal)
+            cells = _row(
+                submission, reached, collected, subjects, zone, locale, personal
+            )
             writer.writerow([safe_cell(cell) for cell in cells])
         yield flush()

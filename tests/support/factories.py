@@ -88,6 +88,8 @@ def make_submission(
     # How the resident asked to be told ("whatsapp", "sms"; none by default).
     answers["notify"] = fields.pop("notify", "")
     answers["document_type"] = DocumentType.get(DocumentType.code == code)
+    # The answers to the document's own questions, as questions.clean gives them.
+    answers["details"] = fields.pop("details", None) or {}
     submission = submissions.create(
         answers,
         channel=channel,

@@ -11,14 +11,17 @@ from wtforms import (
 from wtforms.validators import ValidationError
 
 from kiosk.data.models import STAFF_CHANNELS
-from kiosk.domain import tracking, validation, workflow
+from kiosk.domain import questions, tracking, validation, workflow
+from kiosk.web.forms import details
 from kiosk.web.forms.admin import PasswordMixin
-from kiosk.web.forms.apply import FIELD_ORDER, ApplicationForm
+from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import CHANNEL_LABELS, STATUS_LABELS
 from kiosk.web.i18n import lazy_gettext as _l
 from kiosk.web.staff_messages import refusal_message
 
 BULK_MAX = 100
+# Empty rows for people moving shown below those the clerk filled in.
+MEMBER_ROWS_SPARE = 2
 # Channels whose requests are answered on the resident's phone.
 PHONE_CHANNELS = ("whatsapp", "sms")
 
@@ -189,6 +192,27 @@ class IntakeForm(ApplicationForm):
     def errors_in_order(self):
         return [
             (name, self[name].errors[0])
-            for name in ("channel", *FIELD_ORDER)
+            for name in ("channel", *self.all_fields())
             if self[name].errors
         ]
+
+    members_max = questions.MEMBERS_MAX
+
+    @property
+    def asked_questions(self):
+        """The chosen document's own questions in order (MEMBERS for the list)."""
+        chosen = self.chosen_type
+        return questions.asked(chosen.code) if chosen else []
+
+    @staticmethod
+    def question_label(name):
+        return details.LABELS[name]
+
+    def members_shown(self):
+        """Rows for the people moving: those filled and two empty ones, since
+        the clerk, unlike the resident, has no page to add rows one by one."""
+        filled = 0
+        for position in range(1, questions.MEMBERS_MAX + 1):
+            if any(self[field].data for field in questions.member_fields(position)):
+                filled = position
+        return min(filled + MEMBER_ROWS_SPARE, questions.MEMBERS_MAX)

@@ -19,8 +19,15 @@ from werkzeug.datastructures import MultiDict
 from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
-from kiosk.services import outbox, queue, requirements, security_log, submissions
-from kiosk.web import auth, caches, security_events, whatsapp_links
+from kiosk.services import (
+    outbox,
+    queue,
+    request_details,
+    requirements,
+    security_log,
+    submissions,
+)
+from kiosk.web import auth, caches, security_events, staff_answers, whatsapp_links
 from kiosk.web.dates import office_clock, office_today, office_zone
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import BulkForm, MoveForm
@@ -58,6 +65,9 @@ def _queue_context(args, bulk_form=None, outcomes=None):
         # Letters a typed word needs to be found inside a word of a name
         # (None: this database finds words by their first letters only).
         "infix_min": queue.infix_min(),
+        # Whom a birth or death certificate is for: a search by the child's
+        # name lists the parent's request, and says why.
+        "subjects": request_details.subject_names(s.id for s in page.rows),
         "counts": caches.queue_counts(),
         "finished_window": queue.FINISHED_WINDOW_DAYS,
         "document_types": DocumentType.select().order_by(DocumentType.position),
@@ -182,6 +192,7 @@ def _detail(submission, form, status=200, message=None, error=None, just_moved=F
         whatsapp_status_url=whatsapp_links.status_link(submission, note),
         sms_status_url=whatsapp_links.sms_status_link(submission, note),
         messages=outbox.of_request(submission.id),
+        request_answers=staff_answers.rows(submission),
         message=message,
         just_moved=just_moved,
         error=error,

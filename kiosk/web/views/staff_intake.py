@@ -1,11 +1,12 @@
 """Recording requests that reached the office by counter, WhatsApp, SMS or village."""
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from htmx_flask import request as htmx_request
 
 from kiosk.data import public_record
-from kiosk.data.models import Submission
+from kiosk.data.models import STAFF_CHANNELS, Submission
 from kiosk.services import submissions
-from kiosk.web import auth, caches, whatsapp_links
+from kiosk.web import auth, caches, staff_answers, whatsapp_links
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.staff import IntakeForm
@@ -16,6 +17,8 @@ bp = Blueprint("staff_intake", __name__, url_prefix="/staff")
 bp.before_request(auth.require_staff)
 
 LAST_CHANNEL = "intake_channel"
+# What the document choice updates (components/apply_fields.html).
+DETAILS_TARGET = "document-type-details"
 
 
 def _form_page(form, status=200, duplicates=()):
@@ -24,21 +27,47 @@ def _form_page(form, status=200, duplicates=()):
     return page, status
 
 
+def _questions_swap(form):
+    """For htmx, when the clerk picks a document: its requirements, and its
+    own questions in place of the last document's (out of band). None for
+    any other request."""
+    if not htmx.wants_fragment() or htmx_request.htmx.target != DETAILS_TARGET:
+        return None
+    form.document_type.data = request.args.get("document_type")
+    page = render_template(
+        "partials/intake_questions_swap.html",
+        form=form,
+        document_type=form.chosen_type,
+    )
+    return page, 200, {"Vary": "HX-Request"}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """Record a request on a resident's behalf, with the same checks as /apply."""
+    """Record a request on a resident's behalf, with the same checks as /apply.
+
+    The document comes first: its own questions show once it is chosen (in
+    place with htmx; without, by ?document_type= or the "show its questions"
+    button, which sends the form back to be shown again, storing nothing)."""
     form = IntakeForm(locale=current_locale())
     if request.method == "GET":
-        swap = htmx.requirements_swap(form.document_types)
+        swap = _questions_swap(form)
         if swap is not None:
             return swap
         # A clerk working through a batch of WhatsApp messages keeps the channel.
-        form.channel.data = session.get(LAST_CHANNEL)
+        channel = request.args.get("channel")
+        form.channel.data = (
+            channel if channel in STAFF_CHANNELS else session.get(LAST_CHANNEL)
+        )
+        if request.args.get("document_type") in form.document_types:
+            form.document_type.data = request.args["document_type"]
         form.language.data = "id"
         return _form_page(form)
     checked = htmx.field_check(form)
     if checked is not None:
         return checked
+    if request.form.get("step") == "choose":
+        return _form_page(form)
     if not form.validate():
         return _form_page(form, INVALID_FORM)
     if (
@@ -78,6 +107,7 @@ def recorded(number):
         whatsapp_url=whatsapp_links.recorded_link(submission),
         just_submitted=False,
         submission=submission,
+        request_answers=staff_answers.rows(submission),
         **lookup.public_view(public_record.find(submission.number)),
     )
 
