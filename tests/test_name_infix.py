@@ -19,7 +19,7 @@ from kiosk.data.models import (
     utcnow,
 )
 from kiosk.domain.search import name_words
-from kiosk.services import queue, retention
+from kiosk.services import name_search, queue, retention
 from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     fast_passwords,
@@ -64,8 +64,8 @@ def test_a_word_of_three_letters_is_found_inside_a_word_of_the_name(
     }
     if common:
         # Matches enough to walk the queue in its order instead of reading
-        # them by id (see queue._name_match).
-        monkeypatch.setattr(queue, "FEW_MATCHES", 2)
+        # them by id (see name_search.name_match).
+        monkeypatch.setattr(name_search, "FEW_MATCHES", 2)
         cases["ami"] |= {  # both ways: a long page, then the walk's
             row["number"]
             for row in _named(3, "Samira Zubaidah", start=dt.datetime(2026, 1, 1))
@@ -131,7 +131,7 @@ def test_the_purge_erases_the_names_from_the_trigram_index(app, clerk):
     assert _found(clerk, "maini") == {kept.number}
     assert not NameWord.select().where(NameWord.submission == old.id).exists()
     if db.for_update:  # PostgreSQL: the GIN index is over name_word itself
-        found = NameWord.select().where(queue._word_match("haruddin")).count()
+        found = NameWord.select().where(name_search._word_match("haruddin")).count()
         assert found == 0
         return
     assert _trigram_rows() == {kept.id: ["putri", "rosmaini"]}
@@ -329,7 +329,7 @@ def test_searches_inside_words_read_through_the_trigram_index(app, monkeypatch):
     neither submission nor name_word is read whole."""
     from kiosk.data.db import db
 
-    monkeypatch.setattr(queue, "FEW_MATCHES", 1000)
+    monkeypatch.setattr(name_search, "FEW_MATCHES", 1000)
     _office()
     postgres = bool(db.for_update)
     trigram = (
@@ -339,9 +339,9 @@ def test_searches_inside_words_read_through_the_trigram_index(app, monkeypatch):
     )
     word_key = "name_word_pkey" if postgres else "sqlite_autoindex_name_word_1"
     # Counting the candidates of a word reads the trigram index.
-    counted = _plan(*queue._words_matching("baidah").limit(1000).sql())
+    counted = _plan(*name_search._words_matching("baidah").limit(1000).sql())
     assert trigram in counted and not _table_scans(counted), counted
-    collected = _plan(*queue._requests_with(["baidah", "koto"]).limit(1000).sql())
+    collected = _plan(*name_search._requests_with(["baidah", "koto"]).limit(1000).sql())
     assert trigram in collected and word_key in collected, collected
     assert not _table_scans(collected), collected
     for args, way in INFIX_SEARCHES:
@@ -365,9 +365,9 @@ def test_searches_inside_words_read_through_the_trigram_index(app, monkeypatch):
                 assert "Sort" not in plan and "TEMP B-TREE" not in plan, where
                 assert "Bitmap Heap Scan on submission" not in plan, where
     # The pages above really were read the way they are named for.
-    assert queue._word_entries("baidah", 1000) == 4
-    assert queue._word_entries("iti", 1000) == 1000
-    assert queue._word_entries("iti", 10_000) < 10_000
+    assert name_search._word_entries("baidah", 1000) == 4
+    assert name_search._word_entries("iti", 1000) == 1000
+    assert name_search._word_entries("iti", 10_000) < 10_000
 
 
 @only_sqlite

@@ -8,7 +8,7 @@ import pytest
 from kiosk.data import name_index
 from kiosk.data.models import DocumentType, Submission, utcnow
 from kiosk.domain import tracking
-from kiosk.services import queue
+from kiosk.services import name_search, queue
 from kiosk.web import caches
 from tests.support.factories import make_submission
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
@@ -207,7 +207,7 @@ def test_a_nine_letter_name_that_reads_as_a_tracking_number_finds_both(
     wanted = sorted([named.number, number])
     assert sorted(shown(clerk.get("/staff?q=Nurjannah"))) == wanted
     # The same through the walk, when a word is common.
-    monkeypatch.setattr(queue, "FEW_MATCHES", 1)
+    monkeypatch.setattr(name_search, "FEW_MATCHES", 1)
     assert sorted(shown(clerk.get("/staff?q=Nurjannah"))) == wanted
 
 
@@ -244,7 +244,7 @@ def plan_kind(request, monkeypatch):
     """A search read both ways a page can be: the matches by their ids (few),
     or the queue walked in its order (many: FEW_MATCHES made small)."""
     if request.param == "walk":
-        monkeypatch.setattr(queue, "FEW_MATCHES", 5)
+        monkeypatch.setattr(name_search, "FEW_MATCHES", 5)
     return request.param
 
 
@@ -279,7 +279,7 @@ def test_keyset_pages_over_name_matches(app, clerk, plan_kind, order):
 def test_two_common_words_that_few_names_share(app, clerk, monkeypatch):
     # Each word is common and few names have both: their ids are collected
     # through the name_word indexes before the page reads them.
-    monkeypatch.setattr(queue, "FEW_MATCHES", 70)
+    monkeypatch.setattr(name_search, "FEW_MATCHES", 70)
     start = dt.datetime(2026, 10, 1)
     _named(80, "Siti Rahma", start=start)
     _named(80, "Aminah Koto", start=start + dt.timedelta(seconds=20))
@@ -307,10 +307,10 @@ def test_characters_that_are_no_letters_part_words(app, clerk, other):
 
 
 def test_the_upper_bound_of_a_name_prefix_skips_what_cannot_be_stored():
-    assert queue._above_every_name_starting("andi") == "andj"
-    assert queue._above_every_name_starting("a\ud7ff") == "a\ue000"
-    assert queue._above_every_name_starting("a\U0010ffff") == "b"
-    assert queue._above_every_name_starting("\U0010ffff") == ""
+    assert name_search._above_every_name_starting("andi") == "andj"
+    assert name_search._above_every_name_starting("a\ud7ff") == "a\ue000"
+    assert name_search._above_every_name_starting("a\U0010ffff") == "b"
+    assert name_search._above_every_name_starting("\U0010ffff") == ""
 
 
 def test_search_by_nik_and_by_phone_in_any_format(app, clerk):
@@ -567,7 +567,7 @@ def test_name_searches_read_through_indexes_at_an_office_size(app, monkeypatch):
     from kiosk.data.db import db
     from kiosk.data.models import NameWord
 
-    monkeypatch.setattr(queue, "FEW_MATCHES", 1000)
+    monkeypatch.setattr(name_search, "FEW_MATCHES", 1000)
     # Words matched by their first letters only, as on a database without a
     # trigram index (matches inside words: tests/test_name_infix.py).
     monkeypatch.setattr(name_index, "available", lambda: False)
@@ -576,12 +576,14 @@ def test_name_searches_read_through_indexes_at_an_office_size(app, monkeypatch):
     word_index = "name_word_word_submission_id"
     word_key = "name_word_pkey" if postgres else "sqlite_autoindex_name_word_1"
     # Counting a typed word reads its index alone.
-    counted = _plan(*queue._words_matching("siti").limit(1000).sql())
+    counted = _plan(*name_search._words_matching("siti").limit(1000).sql())
     assert word_index in counted and not _table_scans(counted), counted
     assert ("Index Only Scan" if postgres else "COVERING INDEX") in counted, counted
     # Collecting the requests two common words share: the first word's range,
     # the second checked by key (or, on PostgreSQL, a hash of its own range).
-    collected = _plan(*queue._requests_with(["siti", "saputra"]).limit(1000).sql())
+    collected = _plan(
+        *name_search._requests_with(["siti", "saputra"]).limit(1000).sql()
+    )
     assert word_index in collected and not _table_scans(collected), collected
     for args, way in NAME_SEARCHES:
         for direction in ("after", "before"):
@@ -610,7 +612,7 @@ def test_name_searches_read_through_indexes_at_an_office_size(app, monkeypatch):
                 assert walked in plan and word_key in plan, where
                 assert "Sort" not in plan and "TEMP B-TREE" not in plan, where
     # The pages above really were read the way they are named for.
-    assert queue._word_entries("siti", 1000) == 1000
+    assert name_search._word_entries("siti", 1000) == 1000
     assert NameWord.select().where(NameWord.word == "zubaidah").count() == 4
 
 

@@ -20,6 +20,7 @@ from kiosk.data.models import DocumentType, Submission
 from kiosk.domain import tracking, workflow
 from kiosk.domain.search import read_search
 from kiosk.services import (
+    name_search,
     outbox,
     queue,
     request_details,
@@ -64,7 +65,7 @@ def _queue_context(args, bulk_form=None, outcomes=None):
         "duplicates": queue.possible_duplicates(page.rows),
         # Letters a typed word needs to be found inside a word of a name
         # (None: this database finds words by their first letters only).
-        "infix_min": queue.infix_min(),
+        "infix_min": name_search.infix_min(),
         # Whom a birth or death certificate is for: a search by the child's
         # name lists the parent's request, and says why.
         "subjects": request_details.subject_names(s.id for s in page.rows),
