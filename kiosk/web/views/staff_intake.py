@@ -78,7 +78,7 @@ def recorded(number):
         whatsapp_url=whatsapp_links.recorded_link(submission),
         just_submitted=False,
         submission=submission,
-        **lookup.public_view(public_record.find(submission.number)),
+        **lookup.receipt_view(public_record.find(submission.number)),
     )
 
 
