@@ -165,6 +165,12 @@ ERRORS = {
 }
 
 
+def _msgid(lazy):
+    """The message id of a lazy message (flask-babel's LazyString keeps it as
+    its first argument), to translate it with values filled in."""
+    return lazy._args[0]
+
+
 def message(field_name, code, today):
     """The translated message for an error `code` on a form field."""
     if code == "missing":
@@ -175,12 +181,12 @@ def message(field_name, code, today):
     if code == "too_long":
         question = questions.QUESTIONS.get(field_name)
         limit = question.max_length if question else 0
-        return gettext(ERRORS[code].msgid, max=limit or questions.validation.NAME_MAX)
+        return gettext(_msgid(ERRORS[code]), max=limit or questions.validation.NAME_MAX)
     if code == "order_invalid":
-        return gettext(ERRORS[code].msgid, max=questions.BIRTH_ORDER_MAX)
+        return gettext(_msgid(ERRORS[code]), max=questions.BIRTH_ORDER_MAX)
     if code == "date_too_old":
         first = format_date(questions.earliest_date(today), "long")
-        return gettext(ERRORS[code].msgid, date=first)
+        return gettext(_msgid(ERRORS[code]), date=first)
     return str(ERRORS[code])
 
 
