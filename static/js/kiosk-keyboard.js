@@ -178,6 +178,14 @@
           show(board, boards);
         });
         input.addEventListener("input", function () { updateCount(input); });
+        // Enter on a physical keyboard goes on, as the done key does, even
+        // where a list's own buttons come first in the form (people moving).
+        input.addEventListener("keydown", function (event) {
+          if (event.key === "Enter") {
+            event.preventDefault();
+            done(input);
+          }
+        });
         updateCount(input);
       });
       board.hidden = index > 0;

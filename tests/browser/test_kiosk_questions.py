@@ -134,3 +134,48 @@ def test_a_death_certificate_by_touch_stores_the_deceased_and_the_death(
         "reporter_relation": "child",
     }
     assert errors == []
+
+
+def test_people_moving_are_typed_one_person_a_screen_on_their_own_keyboards(
+    live_server, new_page
+):
+    server = live_server()
+    _, token = register_kiosk(live_database_url(server))
+    page = new_page(viewport=PORTRAIT, locale="en-GB", has_touch=True)
+    page.goto(f"{server.url}/kiosk?k={token}&lang=en")
+    tap(page.locator(".kiosk-action--apply"))
+    tap(page.locator("button[name=document_type][value=PINDAH]"))
+    tap(page.locator("[data-continue]"))
+    for step, typed in (
+        ("province", "RIAU"),
+        ("regency", "PEKANBARU"),
+        ("district", "TAMPAN"),
+        ("address", "JL. GARUDA SAKTI 12"),
+    ):
+        screen(page, f"destination_{step}")
+        tap_keys(page, typed)
+        tap_key_action(page, "done")
+    screen(page, "move_reason")
+    tap(page.locator("button[name=move_reason][value=work]"))
+
+    screen(page, "member_1")
+    letters = page.locator("[data-keyboard-for=member_1_name]")
+    digits = page.locator("[data-keyboard-for=member_1_nik]")
+    assert letters.is_visible() and not digits.is_visible()
+    tap_keys(page, "SITI RAHMA")
+    # Tapping the NIK box brings its number pad instead of the letters.
+    tap(page.locator("#member_1_nik"))
+    assert digits.is_visible() and not letters.is_visible()
+    tap_keys(page, NIK)
+    tap(page.locator("button[name=action][value=add]"))
+
+    screen(page, "member_2")
+    assert "SITI RAHMA" in page.locator(".kiosk-members-list").inner_text()
+    tap_keys(page, "RAHMAT")
+    tap(page.locator("#member_2_nik"))
+    tap_keys(page, DECEASED_NIK)
+    # Enter on a physical keyboard means "no more people", not the listed
+    # person's Change button that comes first in the form.
+    page.locator("#member_2_nik").press("Enter")
+    screen(page, "applicant_name")
+    assert "Step 10 of 16" in progress(page)  # one screen per person counted

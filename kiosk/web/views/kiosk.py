@@ -81,8 +81,6 @@ def apply():
     if step is None:
         return _screen(form, kiosk_flow.FIRST_STEP)
     returning = kiosk_flow.return_mode(request.form.get("return_to"))
-    if kiosk_questions.member_position(step):
-        kiosk_questions.close_gaps(form)
     if "back" in request.form:
         return _screen(form, kiosk_flow.previous(form, step, returning), returning)
     change = kiosk_flow.changed_step(request.form.get("change"))
@@ -94,6 +92,7 @@ def apply():
     if step == "check":
         return _send(form)
     if kiosk_questions.member_position(step):
+        kiosk_questions.close_gaps(form)
         following, fine = kiosk_questions.after_person(
             form, step, adding=request.form.get("action") == "add"
         )
