@@ -1,6 +1,12 @@
 """Storing and reading a request's answers to its document's own questions."""
 
-from kiosk.data.models import NameWord, RequestAnswer, RequestPerson
+from kiosk.data.models import (
+    DocumentType,
+    NameWord,
+    RequestAnswer,
+    RequestPerson,
+    Submission,
+)
 from kiosk.domain import questions, search
 
 
@@ -53,6 +59,18 @@ def read(submission_id):
         RequestPerson.nik,
     ).where(RequestPerson.submission == submission_id)
     return questions.from_rows(plain.tuples(), people.tuples())
+
+
+def awaits_recording(number):
+    """Whether a KTP-el request's applicant said the biometric recording
+    (perekaman) is still to be done: the receipt tells them to come for it."""
+    submission = (
+        Submission.select(Submission.id)
+        .join(DocumentType)
+        .where(Submission.number == number, DocumentType.code == "KTP")
+        .first()
+    )
+    return submission is not None and read(submission.id).get("ktp_recorded") == "no"
 
 
 def with_subject_nik(nik):

@@ -103,6 +103,7 @@ def init_app(app):
         number=format_decimal,
         tracking=tracking.display,
         phone=validation.phone_display,
+        nik=validation.nik_display,
         dial=validation.dial_string,
     )
     app.jinja_env.globals.update(

@@ -56,7 +56,18 @@
     }
   }
 
-  function press(key, input) {
+  // A date's day, month and year share one keypad: a full box moves on to
+  // the next, as a resident reading "27 3 2024" off a paper types it.
+  function moveOnWhenFull(input, inputs) {
+    var next = inputs[inputs.indexOf(input) + 1];
+    if (next && input.maxLength > 0 && input.value.length >= input.maxLength) {
+      next.focus();
+      moveCaretToEnd(next);
+    }
+  }
+
+  function press(key, board) {
+    var input = board.current;
     var action = key.dataset.action;
     if (action === "backspace") {
       backspace(input);
@@ -68,9 +79,10 @@
       return;
     } else if (key.dataset.key !== undefined) {
       insert(input, key.dataset.key);
+      moveOnWhenFull(input, board.inputs);
     }
-    if (document.activeElement !== input) {
-      input.focus();
+    if (document.activeElement !== board.current) {
+      board.current.focus();
     }
   }
 
@@ -79,7 +91,7 @@
     return key && board.contains(key) ? key : null;
   }
 
-  function wire(board, input) {
+  function wire(board) {
     var pressed = null;
 
     board.addEventListener("pointerdown", function (event) {
@@ -103,7 +115,7 @@
       key.classList.remove("kiosk-key--pressed");
       var under = document.elementFromPoint(event.clientX, event.clientY);
       if (under && key.contains(under)) {
-        press(key, input);
+        press(key, board);
       }
     });
 
@@ -118,14 +130,14 @@
     board.addEventListener("click", function (event) {
       var key = keyFrom(board, event.target);
       if (key && event.detail === 0) {
-        press(key, input);
+        press(key, board);
       }
     });
   }
 
   function updateCount(input) {
-    var count = document.querySelector("[data-digit-count]");
-    if (!count || input.id !== "nik") {
+    var count = document.querySelector('[data-digit-count="' + input.id + '"]');
+    if (!count) {
       return;
     }
     var digits = input.value.replace(/\D/g, "").length;
@@ -133,25 +145,57 @@
     count.hidden = false;
   }
 
+  // On a screen with more than one keyboard (a name and a NIK), only the
+  // keyboard of the box the resident tapped shows.
+  function show(board, boards) {
+    boards.forEach(function (other) {
+      other.hidden = other !== board;
+    });
+  }
+
   function enhance() {
+    var boards = [];
     document.querySelectorAll("[data-keyboard-for]").forEach(function (board) {
-      var input = document.getElementById(board.dataset.keyboardFor);
-      if (!input || board.dataset.ready === "1") {
+      // One keyboard may type into several boxes (a date's day, month, year).
+      var inputs = board.dataset.keyboardFor.split(" ").map(function (id) {
+        return document.getElementById(id);
+      }).filter(Boolean);
+      if (!inputs.length || board.dataset.ready === "1") {
         return;
       }
       board.dataset.ready = "1";
-      // Our keys replace the phone or tablet keyboard, which would cover them.
-      input.setAttribute("inputmode", "none");
-      moveCaretToEnd(input);
-      board.hidden = false;
+      board.inputs = inputs;
+      board.current = inputs[0];
+      boards.push(board);
+    });
+    boards.forEach(function (board, index) {
+      board.inputs.forEach(function (input) {
+        // Our keys replace the phone or tablet keyboard, which would cover them.
+        input.setAttribute("inputmode", "none");
+        moveCaretToEnd(input);
+        input.addEventListener("focus", function () {
+          board.current = input;
+          show(board, boards);
+        });
+        input.addEventListener("input", function () { updateCount(input); });
+        // Enter on a physical keyboard goes on, as the done key does, even
+        // where a list's own buttons come first in the form (people moving).
+        input.addEventListener("keydown", function (event) {
+          if (event.key === "Enter") {
+            event.preventDefault();
+            done(input);
+          }
+        });
+        updateCount(input);
+      });
+      board.hidden = index > 0;
       // The done key now does what the page's own button does: keep one way on.
-      var continueButton = input.form && input.form.querySelector("[data-continue]");
-      if (continueButton) {
+      var form = board.inputs[0].form;
+      var continueButton = form && form.querySelector("[data-continue]");
+      if (continueButton && board.querySelector("[data-action=done]")) {
         continueButton.hidden = true;
       }
-      wire(board, input);
-      input.addEventListener("input", function () { updateCount(input); });
-      updateCount(input);
+      wire(board);
     });
   }
 

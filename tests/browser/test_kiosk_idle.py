@@ -22,6 +22,8 @@ def test_idle_kiosk_warns_then_wipes_and_back_shows_nothing(live_server, new_pag
     tap(page.locator(".kiosk-action--apply"))
     tap(page.locator("button[name=document_type][value=KK]"))
     tap(page.locator("[data-continue]"))
+    tap(page.locator("button[name=kk_reason][value=change]"))
+    tap(page.locator("button[name=head_is_applicant][value=yes]"))
     page.locator("#applicant_name").fill("WIRYAATMADJA")
     tap_key_action(page, "done")
     page.locator("#nik").fill("130305")

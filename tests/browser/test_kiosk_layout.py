@@ -60,7 +60,17 @@ def kiosk_screens(page, base, token, lang):
     tap(page.locator("button[name=document_type][value=KK]"))
     yield shown("requirements")
     tap(page.locator("[data-continue]"))
-    for step, value in (("applicant_name", "Siti Aminah"), ("nik", NIK), ("phone", "")):
+    yield shown("kk_reason")
+    tap(page.locator("button[name=kk_reason][value=change]"))
+    yield shown("head_is_applicant")
+    tap(page.locator("button[name=head_is_applicant][value=no]"))
+    for step, value in (
+        ("head_name", "Rahmat Hidayat"),
+        ("head_nik", "1303051203850417"),
+        ("applicant_name", "Siti Aminah"),
+        ("nik", NIK),
+        ("phone", ""),
+    ):
         yield shown(step)
         page.locator(f"#{step}").fill(value)
         tap_key_action(page, "done")
@@ -98,6 +108,82 @@ def kiosk_screens(page, base, token, lang):
     yield "idle warning"
 
 
+def question_screens(page, base, token, lang):
+    """The documents' own screens of other kinds: a date (with an error, the
+    number pad on the day box) and a person moving beside those given."""
+
+    def shown(name):
+        page.locator(f".kiosk-screen--{name}").wait_for()
+        return name
+
+    def start(document):
+        page.goto(f"{base}/kiosk?k={token}&lang={lang}")
+        tap(page.locator(".kiosk-action--apply"))
+        tap(page.locator(f"button[name=document_type][value={document}]"))
+        shown("requirements")
+        tap(page.locator("[data-continue]"))
+
+    start("AKM")
+    for step, value in (("deceased_name", "Ahmad Dahlan"), ("deceased_nik", NIK)):
+        shown(step)
+        page.locator(f"#{step}").fill(value)
+        tap_key_action(page, "done")
+    yield shown("death_date")
+    page.locator("#death_date-year").fill("2999")
+    tap_key_action(page, "done")
+    page.locator("#death_date-error").wait_for()
+    yield "death_date with an error"
+    start("PINDAH")
+    for step in ("province", "regency", "district", "address"):
+        shown(f"destination_{step}")
+        page.locator(f"#destination_{step}").fill("Riau")
+        tap_key_action(page, "done")
+    yield shown("move_reason")
+    tap(page.locator("button[name=move_reason][value=work]"))
+    yield shown("member_1")
+    page.locator("#member_1_name").fill("Siti Rahma")
+    page.locator("#member_1_nik").fill(NIK)
+    tap(page.locator("button[name=action][value=add]"))
+    yield shown("member_2")
+    tap(page.locator("#member_2_nik"))
+    yield "member_2 typing the NIK"
+
+
+def measure(page, screens):
+    problems, visited = [], []
+    for name in screens:
+        visited.append(name)
+        facts = page.evaluate(MEASURE, MIN_TARGET)
+        if facts["small"]:
+            problems.append(f"{name}: targets under {MIN_TARGET} px: {facts['small']}")
+        if facts["below"]:
+            problems.append(f"{name}: below the fold: {facts['below']}")
+        if facts["sideways"]:
+            problems.append(f"{name}: scrolls sideways")
+        if facts["focusLost"]:
+            problems.append(f"{name}: focus dropped to <body>")
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{name}: axe:\n{format_violations(violations)}")
+    return visited, problems
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", sorted(KIOSK_SIZES))
+def test_document_question_screens_fit_with_big_targets(
+    live_server, new_page, size, lang
+):
+    server = live_server()
+    _, token = register_kiosk(live_database_url(server))
+    page = new_page(viewport=KIOSK_SIZES[size], locale="id-ID", has_touch=True)
+    visited, problems = measure(page, question_screens(page, server.url, token, lang))
+    assert len(visited) == 6
+    # One keyboard at a time: the one for the box being typed in.
+    assert page.locator("[data-keyboard-for]:visible").count() == 1
+    assert page.locator("[data-keyboard-for=member_2_nik]").is_visible()
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("size", sorted(KIOSK_SIZES))
 def test_every_kiosk_screen_fits_the_screen_with_big_targets(
@@ -122,5 +208,5 @@ def test_every_kiosk_screen_fits_the_screen_with_big_targets(
         violations = axe_violations(page)
         if violations:
             problems.append(f"{name}: axe:\n{format_violations(violations)}")
-    assert len(visited) == 17
+    assert len(visited) == 21
     assert not problems, "\n".join(problems)

@@ -56,6 +56,11 @@ def test_applying_by_taps_alone_prints_the_receipt_once(live_server, new_page):
     tap(page.locator("button[name=document_type][value=KK]"))
     screen(page, "requirements")
     tap(page.locator("[data-continue]"))
+    # The family card's own questions: big buttons, one tap each.
+    screen(page, "kk_reason")
+    tap(page.locator("button[name=kk_reason][value=change]"))
+    screen(page, "head_is_applicant")
+    tap(page.locator("button[name=head_is_applicant][value=yes]"))
 
     screen(page, "applicant_name")
     name = page.locator("#applicant_name")
@@ -167,14 +172,26 @@ def test_phone_qr_opens_the_form_on_a_phone_and_credits_the_kiosk(
 
     phone = new_page(viewport=(390, 844), locale="id-ID")
     phone.goto(url)
+
+    def page_continue():
+        phone.locator("form.apply-form button[type=submit]").first.click()
+
+    # The question pages keep the kiosk's reference in the session.
     phone.check("input[name=document_type][value=KTP]")
+    page_continue()
+    phone.check("input[name=ktp_reason][value=first]")
+    page_continue()
+    phone.check("input[name=ktp_recorded][value=yes]")
+    page_continue()
     phone.fill("#applicant_name", "Rahmat Hidayat")
     phone.fill("#nik", "1303051203850417")
+    page_continue()
+    page_continue()  # no phone number
     phone.check("input[name=kecamatan][value=Kupitan]")
     phone.fill("#nagari", "Padang Sibusuk")
-    phone.check("#consent")
-    phone.locator("form.apply-form button[type=submit]").click()
-    phone.locator("button[name=step][value=confirm]").click()
+    page_continue()
+    page_continue()  # no note
+    phone.locator("button[data-prevent-double-submit]").click()
     number = phone.locator(".confirmation-number").inner_text().strip().replace("-", "")
 
     stored = stored_submission(database, number)

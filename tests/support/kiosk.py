@@ -84,6 +84,19 @@ def stored_submission(database_url: str, number: str) -> dict:
         }
 
 
+def stored_answers(database_url: str, number: str) -> dict:
+    """A request's answers to its document's own questions, read back from
+    the database as staff would see them (request_details.read)."""
+    from kiosk.services import request_details
+
+    with models_on(database_url) as models:
+        # models_on binds the first tables; the answers' tables came later.
+        database = models.Submission._meta.database
+        with database.bind_ctx([models.RequestAnswer, models.RequestPerson]):
+            row = models.Submission.get(models.Submission.number == number)
+            return request_details.read(row.id)
+
+
 def submission_count(database_url: str) -> int:
     with models_on(database_url) as models:
         return models.Submission.select().count()
@@ -115,6 +128,10 @@ def answer(client, html: str, **fields):
 KIOSK_STEPS = (
     "document_type",
     "requirements",
+    # The family card's own questions (form_data's document); the head of
+    # the family's name and NIK are not asked of the head of the family.
+    "kk_reason",
+    "head_is_applicant",
     "applicant_name",
     "nik",
     "phone",

@@ -194,6 +194,10 @@ class ApplicationForm(FlaskForm):
     def detail_hint(name):
         return details.HINTS.get(name)
 
+    @staticmethod
+    def detail_label(name):
+        return details.LABELS[name]
+
     @property
     def detail_fields(self):
         """The form fields of the chosen document's own questions, in order."""
@@ -222,8 +226,16 @@ class ApplicationForm(FlaskForm):
             if only is None or name in only:
                 self[name].errors = [details.message(name, code, office_today())]
                 fine = False
+        members_fine = not any(name in questions.MEMBER_FIELDS for name in problems)
+        if members_fine:
+            # The people moving, written back in order without the rows left
+            # empty; while one is wrong, left as typed so each message stays
+            # beside its own row.
+            for name in set(self.detail_fields) & set(questions.MEMBER_FIELDS):
+                self[name].data = ""
         for name, text in questions.to_form(self.details).items():
-            self[name].data = text
+            if members_fine or name not in questions.MEMBER_FIELDS:
+                self[name].data = text
         return fine
 
     def errors_in_order(self):

@@ -16,8 +16,9 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
+from kiosk.domain import questions
 from kiosk.services import submissions, tickets
-from kiosk.web import caches, check_in, kiosk_flow
+from kiosk.web import caches, check_in, kiosk_flow, kiosk_questions
 from kiosk.web.dates import office_today
 from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
@@ -79,19 +80,29 @@ def apply():
     step = kiosk_flow.posted_step(request.form.get("step"))
     if step is None:
         return _screen(form, kiosk_flow.FIRST_STEP)
-    returning = request.form.get("return_to") == "check"
+    returning = kiosk_flow.return_mode(request.form.get("return_to"))
     if "back" in request.form:
-        skipped = kiosk_flow.skipped_steps(form)
-        return _screen(form, kiosk_flow.previous(step, returning, skipped))
-    change = request.form.get("change")
-    if change in kiosk_flow.CHANGEABLE:
-        return _screen(form, change, returning=True)
+        return _screen(form, kiosk_flow.previous(form, step, returning), returning)
+    change = kiosk_flow.changed_step(request.form.get("change"))
+    if change:
+        return _screen(form, change, kiosk_flow.CHANGING)
+    person = request.form.get("person")
+    if person in kiosk_questions.MEMBER_STEPS:  # another person moving, to change
+        return _screen(form, person, returning)
     if step == "check":
         return _send(form)
-    if step in form._fields and not form.validate_field(step):
-        return _screen(form, step, returning=returning, status=INVALID_FORM)
-    following = kiosk_flow.following(step, returning, kiosk_flow.skipped_steps(form))
-    return _screen(form, following, returning=returning)
+    if kiosk_questions.member_position(step):
+        kiosk_questions.close_gaps(form)
+        following, fine = kiosk_questions.after_person(
+            form, step, adding=request.form.get("action") == "add"
+        )
+        if not fine:
+            return _screen(form, step, returning, status=INVALID_FORM)
+        if following:
+            return _screen(form, following, returning)
+    elif step in form._fields and not form.validate_field(step):
+        return _screen(form, step, returning, status=INVALID_FORM)
+    return _screen(form, kiosk_flow.following(form, step, returning), returning)
 
 
 def _send(form):
@@ -101,7 +112,8 @@ def _send(form):
         if first == "consent":
             return _screen(form, "check", status=INVALID_FORM)
         # Only a tampered form or a document type withdrawn meanwhile gets here.
-        return _screen(form, first, returning=True, status=INVALID_FORM)
+        first = kiosk_questions.step_of(first)
+        return _screen(form, first, kiosk_flow.CHANGING, status=INVALID_FORM)
     try:
         submission = submissions.create(
             form.cleaned(),
@@ -120,22 +132,22 @@ def _send(form):
     return redirect(url_for("kiosk.receipt", number=submission.number, new=1), 303)
 
 
-def _screen(form, step, returning=False, status=200, not_sent=False):
+def _screen(form, step, returning="", status=200, not_sent=False):
     form.ensure_token()
-    if step in kiosk_flow.CHOICE_STEPS:
-        template = "kiosk/apply_choice.html"
-    elif step in kiosk_flow.TEXT_STEPS:
-        template = "kiosk/apply_text.html"
-    else:
-        template = f"kiosk/apply_{step}.html"
+    if step == "check":
+        # The check screen reads the document's answers in words.
+        form.validate_details()
     page = render_template(
-        template,
+        kiosk_flow.template(form, step),
         form=form,
         step=step,
-        returning=returning and step != "check",
-        progress=kiosk_flow.progress(step, kiosk_flow.skipped_steps(form)),
-        carried=kiosk_flow.carried_fields(step),
-        keyboard=kiosk_flow.KEYBOARDS.get(step),
+        returning=kiosk_flow.screen_mode(step, returning),
+        progress=kiosk_flow.progress(form, step),
+        carried=kiosk_flow.carried_fields(form, step),
+        keyboard=kiosk_flow.keyboard(step),
+        member=kiosk_questions.member_position(step),
+        people=kiosk_questions.people_listed(form, step),
+        max_members=questions.MEMBERS_MAX,
         not_sent=not_sent,
     )
     return page, status
@@ -150,7 +162,7 @@ def receipt(number):
         "kiosk/receipt.html",
         just_submitted=just_sent,
         autoprint=just_sent,
-        **lookup.public_view(record),
+        **lookup.receipt_view(record),
     )
 
 

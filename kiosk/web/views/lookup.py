@@ -12,7 +12,7 @@ from flask import (
 
 from kiosk.data import public_record
 from kiosk.domain import checklist, tracking, workflow
-from kiosk.services import collection, requirements
+from kiosk.services import collection, request_details, requirements
 from kiosk.web import i18n
 from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
@@ -118,4 +118,13 @@ def public_view(record):
             if status == workflow.READY
             else None
         ),
+    }
+
+
+def receipt_view(record):
+    """Template context for a receipt: the public view, and whether to tell
+    the applicant to come for the KTP-el's biometric recording."""
+    return {
+        **public_view(record),
+        "recording_needed": request_details.awaits_recording(record.number),
     }

@@ -93,7 +93,7 @@ def receipt(number):
         "public/receipt.html",
         just_submitted=request.args.get("new") == "1",
         paper=paper,
-        **lookup.public_view(record),
+        **lookup.receipt_view(record),
     )
 
 

@@ -108,7 +108,7 @@ def recorded(number):
         just_submitted=False,
         submission=submission,
         request_answers=staff_answers.rows(submission),
-        **lookup.public_view(public_record.find(submission.number)),
+        **lookup.receipt_view(public_record.find(submission.number)),
     )
 
 

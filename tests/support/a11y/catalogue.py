@@ -330,7 +330,17 @@ KIOSK_WALK = [
     ("document_type", ".kiosk-screen--document_type", (_tap(".kiosk-action--apply"),)),
     ("requirements", ".kiosk-screen--requirements",
      (_tap("button[name=document_type][value=KK]"),)),
-    ("applicant_name", ".kiosk-screen--applicant_name", (_tap("[data-continue]"),)),
+    # The family card's own questions, for a family whose head is not the
+    # applicant: choices, then a name and a NIK on their keyboards.
+    ("kk_reason", ".kiosk-screen--kk_reason", (_tap("[data-continue]"),)),
+    ("head_is_applicant", ".kiosk-screen--head_is_applicant",
+     (_tap("button[name=kk_reason][value=change]"),)),
+    ("head_name", ".kiosk-screen--head_name",
+     (_tap("button[name=head_is_applicant][value=no]"),)),
+    ("head_nik with an error", ".kiosk-screen--head_nik #head_nik-error",
+     (_type("head_name", "Rahmat Hidayat"), _type("head_nik", "123"))),
+    ("applicant_name", ".kiosk-screen--applicant_name",
+     (_type("head_nik", "1303051203850417"),)),
     ("nik with an error", ".kiosk-screen--nik #nik-error",
      (_type("applicant_name", "Siti Aminah"), _type("nik", "123"))),
     ("phone", ".kiosk-screen--phone", (_type("nik", NIK),)),
