@@ -139,7 +139,8 @@ def _sent_via(client, via):
     """Open the form from a QR code's address, then send it: the question
     pages keep the reference in the session, not in the address."""
     client.get(f"/apply?via={via}")
-    client.post("/apply/check", data=form_data())
+    sent = client.post("/apply/check", data=form_data(step="confirm"))
+    assert sent.status_code == 303
     return Submission.select().order_by(Submission.id.desc()).get().kiosk_id
 
 
