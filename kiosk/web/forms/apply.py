@@ -20,21 +20,9 @@ MESSAGES = {
     "document_type_missing": _l("Choose the document you need."),
     "name_missing": _l("Enter the applicant's full name."),
     "name_too_long": _l("The name must be 100 characters or fewer."),
-    "name_characters": _l(
-        "The name can only contain letters, spaces, full stops, apostrophes "
-        "and hyphens."
-    ),
+    "name_characters": details.NAME_CHARACTERS,
     "nik_missing": _l("Enter the applicant's NIK."),
-    "nik_length": _l("The NIK must be exactly 16 digits."),
-    "nik_area": _l(
-        "The first 6 digits of the NIK are not a valid area code. Check the "
-        "NIK on the KTP-el or family card."
-    ),
-    "nik_birth_date": _l(
-        "Digits 7 to 12 of the NIK are not a valid birth date. Check the NIK "
-        "on the KTP-el or family card."
-    ),
-    "nik_serial": _l("The last 4 digits of the NIK cannot all be zero."),
+    **details.NIK_ERRORS,
     "phone_format": _l(
         "Enter an Indonesian phone number, like 0812 3456 7890 or +62 812 3456 7890."
     ),

@@ -137,11 +137,11 @@ MISSING = {
     "member_nik": _l("Enter this person's NIK, or clear the row."),
 }
 
-ERRORS = {
-    "characters": _l(
-        "The name can only contain letters, spaces, full stops, apostrophes "
-        "and hyphens."
-    ),
+# Said of any name or NIK, the applicant's as well (forms/apply.py).
+NAME_CHARACTERS = _l(
+    "The name can only contain letters, spaces, full stops, apostrophes and hyphens."
+)
+NIK_ERRORS = {
     "nik_length": _l("The NIK must be exactly 16 digits."),
     "nik_area": _l(
         "The first 6 digits of the NIK are not a valid area code. Check the "
@@ -152,6 +152,11 @@ ERRORS = {
         "on the KTP-el or family card."
     ),
     "nik_serial": _l("The last 4 digits of the NIK cannot all be zero."),
+}
+
+ERRORS = {
+    "characters": NAME_CHARACTERS,
+    **NIK_ERRORS,
     "date_invalid": _l("Enter a real date: day, month and year, like 27 3 2024."),
     "date_future": _l("The date cannot be in the future."),
     "kia_too_old": _l(
