@@ -271,3 +271,26 @@ def test_draft_files_never_sent_are_swept(app, client):
         assert request_papers.sweep_drafts(now=later, hours=24) == 1
     assert RequestPaper.select().count() == 0
     assert _stored_files(app) == []
+
+
+def test_with_htmx_the_requirement_block_comes_back_with_the_file(app, client, waiting):
+    url = f"/t/{waiting}/papers?lang=en"
+    headers = {"HX-Request": "true"}
+    sent = client.post(
+        url,
+        data={"requirement": "1", "files": (io.BytesIO(files.jpeg()), "a.jpg")},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert sent.status_code == 200 and "HX-Request" in sent.headers["Vary"]
+    assert 'id="requirement-1"' in sent.text and "<html" not in sent.text
+    assert "Your file was sent." in sent.text and "Not checked yet" in sent.text
+    refused = client.post(
+        url,
+        data={"requirement": "1", "files": (io.BytesIO(files.SVG), "b.svg")},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert refused.status_code == 422 and "<html" not in refused.text
+    assert "cannot be sent" in refused.text
+    assert RequestPaper.select().count() == 1

@@ -226,21 +226,21 @@ def sweep_drafts(now=None, hours=24):
             RequestPaper.submission.is_null() & (RequestPaper.uploaded_at < cutoff)
         )
     )
+    if not stale:
+        return 0
     store = paper_store.store()
     for paper in stale:
         _delete_files(store, paper.stored_id)
-    if stale:
-        RequestPaper.delete().where(
-            RequestPaper.id.in_([p.id for p in stale])
-        ).execute()
+    RequestPaper.delete().where(RequestPaper.id.in_([p.id for p in stale])).execute()
     return len(stale)
 
 
 def _erase_rows(papers):
+    if not papers:
+        return  # and no store needed: a purge may run outside the app
     store = paper_store.store()
     for paper in papers:
         _delete_files(store, paper.stored_id)
-    if papers:
-        RequestPaper.update(
-            sha256="", refusal_reason="", has_thumbnail=False, erased_at=utcnow()
-        ).where(RequestPaper.id.in_([p.id for p in papers])).execute()
+    RequestPaper.update(
+        sha256="", refusal_reason="", has_thumbnail=False, erased_at=utcnow()
+    ).where(RequestPaper.id.in_([p.id for p in papers])).execute()

@@ -101,6 +101,17 @@
     }, 50);
   }
 
+  // An upload refused (413, 422) or not taken now (409) comes back as the
+  // requirement's block with its message: show it in place of an error.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ([409, 413, 422].indexOf(status) >= 0 && target && target.matches(".paper-requirement")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // htmx fires afterSwap on the new content; for an outerHTML swap the old
   // target is no longer in the page.
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -112,6 +123,12 @@
     var error = swapped.matches(".field") && swapped.querySelector(".field-error");
     if (error) {
       announce(error.textContent);
+    }
+    // A file sent or refused in place says so out loud.
+    var upload = swapped.matches(".paper-requirement") &&
+      swapped.querySelector(".paper-banner, .field-error");
+    if (upload) {
+      announce(upload.textContent);
     }
     // After htmx replaces a field that had focus, keep focus off <body>.
     if (document.activeElement === document.body || document.activeElement === null) {

@@ -33,6 +33,7 @@ from kiosk.web.security import (
     upload_request_limit,
 )
 from kiosk.web.views import lookup
+from kiosk.web.views.htmx import wants_fragment
 
 bp = Blueprint("papers", __name__)
 
@@ -68,6 +69,24 @@ def _chosen_document():
     return DocumentType.get_or_none((DocumentType.code == code) & DocumentType.active)
 
 
+def _fragment(requirement, papers, outcome, can_remove):
+    """For an htmx upload: the requirement's block alone, with the new file
+    in its list, or the refusal (with the refusal's status: site.js swaps it
+    in all the same)."""
+    files = request_papers.grouped([requirement], papers)[0][1]
+    page = render_template(
+        "partials/paper_requirement.html",
+        requirement=requirement,
+        files=files,
+        errors=outcome.errors,
+        just_sent=None if outcome.errors else str(paper_messages.SENT),
+        upload_url=request.path,
+        can_upload=True,
+        can_remove=can_remove,
+    )
+    return page, outcome.status, {"Vary": "HX-Request"}
+
+
 @bp.route("/apply/papers", methods=["GET", "POST"])
 @takes_files
 @limit_uploads
@@ -87,6 +106,9 @@ def apply_papers():
         outcome = paper_uploads.take(
             requirement, via=request_papers.VIA_APPLY, draft_key=key
         )
+        if wants_fragment():
+            files = request_papers.listed(draft_key=key)
+            return _fragment(requirement, files, outcome, can_remove=True)
         if not outcome.errors:
             flash(str(paper_messages.SENT), "success")
             anchor = f"#requirement-{requirement.position}"
@@ -153,6 +175,9 @@ def tracking_papers(number):
                 via=request_papers.VIA_TRACKING,
                 submission_id=submission.id,
             )
+            if wants_fragment():
+                files = request_papers.listed(submission.id)
+                return _fragment(requirement, files, outcome, can_remove=False)
             if not outcome.errors:
                 flash(str(paper_messages.SENT), "success")
                 anchor = f"#requirement-{requirement.position}"
