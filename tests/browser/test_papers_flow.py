@@ -58,7 +58,7 @@ def test_a_photo_sent_while_applying_on_a_phone_reaches_the_clerk(site, new_page
     first.locator("input[name=files]").set_input_files(
         {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg(gps=True)}
     )
-    first.locator("button[type=submit]").click()
+    first.locator(".paper-form button[type=submit]").click()
     # htmx sends it and puts the requirement's block back, with the file.
     expect(first.locator(".paper-banner")).to_have_text("Your file was sent.")
     assert phone.url.endswith("/apply/papers")  # no page load
@@ -67,7 +67,7 @@ def test_a_photo_sent_while_applying_on_a_phone_reaches_the_clerk(site, new_page
     first.locator("input[name=files]").set_input_files(
         {"name": "notes.svg", "mimeType": "image/svg+xml", "buffer": SVG}
     )
-    first.locator("button[type=submit]").click()
+    first.locator(".paper-form button[type=submit]").click()
     expect(first.locator(".field-error")).to_contain_text("cannot be sent")
     assert first.locator(".paper-file").count() == 1
     assert "IMG_2041" not in phone.content()
