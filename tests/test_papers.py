@@ -294,3 +294,52 @@ def test_with_htmx_the_requirement_block_comes_back_with_the_file(app, client, w
     assert refused.status_code == 422 and "<html" not in refused.text
     assert "cannot be sent" in refused.text
     assert RequestPaper.select().count() == 1
+
+
+def test_uploads_are_limited_per_request_whoever_sends_them(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, UPLOAD_REQUEST_RATE_LIMIT="2 per day")
+    with app.app_context():
+        number = make_submission(status="needs_info").number
+        other = make_submission(status="needs_info").number
+    url = f"/t/{number}/papers"
+    for colour, address in (((1, 1, 1), "10.0.0.1"), ((2, 2, 2), "10.0.0.2")):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        assert _upload(client, url, files.jpeg(color=colour)).status_code == 303
+    third = app.test_client()
+    third.environ_base["REMOTE_ADDR"] = "10.0.0.3"
+    assert _upload(third, url, files.jpeg(color=(3, 3, 3))).status_code == 429
+    # Another request's budget is its own, and reading the page costs nothing.
+    assert third.get(url).status_code == 200
+    assert _upload(third, f"/t/{other}/papers", files.jpeg()).status_code == 303
+    assert RequestPaper.select().count() == 3
+
+
+def test_uploads_are_limited_per_client(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, UPLOAD_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        numbers = [make_submission(status="needs_info").number for _ in range(3)]
+    client = app.test_client()
+    statuses = [
+        _upload(client, f"/t/{n}/papers", files.jpeg(color=(i, i, i))).status_code
+        for i, n in enumerate(numbers)
+    ]
+    assert statuses == [303, 303, 429]
+    assert RequestPaper.select().count() == 2
+
+
+def test_the_upload_page_repeats_what_the_office_asked_for(app, client):
+    with app.app_context():
+        submission = make_submission(status="verifying")
+        from kiosk.services import submissions
+
+        submissions.move(
+            submission,
+            "needs_info",
+            version=submission.version,
+            staff=None,
+            public_note="Kirim foto KK lama yang jelas",
+        )
+    page = client.get(f"/t/{submission.number}/papers?lang=en")
+    assert "Note from the office" in page.text
+    assert "Kirim foto KK lama yang jelas" in page.text

@@ -95,7 +95,34 @@ def test_a_photo_sent_while_applying_on_a_phone_reaches_the_clerk(site, new_page
     assert "Foto buram, kirim ulang" in papers.inner_text()
 
     phone.goto(f"{site.url}/t/{number}?lang=en")
+    assert_no_axe_violations(phone)
     summary = phone.locator(".paper-summary").inner_text()
     assert "A file was refused." in summary and "Foto buram, kirim ulang" in summary
     assert phone.locator("main img").count() == 0
     _shot(phone, "tracking-papers-phone")
+
+
+def test_without_javascript_a_paper_is_sent_from_the_tracking_page(
+    make_app, database_url, live_server, new_page
+):
+    from tests.support.factories import make_submission
+
+    make_app()
+    number = make_submission(status="needs_info").number
+    server = live_server(database_url=database_url)
+    phone = new_page(viewport=(390, 844), locale="en-GB", java_script_enabled=False)
+    phone.goto(f"{server.url}/t/{number}?lang=en")
+    phone.get_by_role("link", name="Send photos or PDFs of your papers").click()
+    phone.wait_for_url(re.compile(rf"/t/{number}/papers$"))
+    second = phone.locator("#requirement-2")
+    second.locator("input[name=photo]").set_input_files(
+        {"name": "kamera.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
+    )
+    second.locator(".paper-form button[type=submit]").click()
+    phone.wait_for_url(re.compile(rf"/t/{number}/papers#requirement-2$"))
+    assert "Your file was sent." in phone.locator("main").inner_text()
+    assert "Not checked yet" in second.inner_text()
+    _shot(phone, "tracking-upload-phone")
+    phone.goto(f"{server.url}/t/{number}?lang=en")
+    text = phone.locator("main").inner_text()
+    assert "1 file received, not checked yet" in text

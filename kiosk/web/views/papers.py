@@ -183,8 +183,12 @@ def tracking_papers(number):
                 anchor = f"#requirement-{requirement.position}"
                 return redirect(request.path + anchor, 303)
     rows = request_papers.grouped(requirements, request_papers.listed(submission.id))
+    events = list(submission.timeline())
+    last = events[-1] if events else None
     page = render_template(
         "public/tracking_papers.html",
+        # What the office asked for, as the tracking page shows it.
+        office_note=last.public_note if waiting and last else "",
         number=submission.number,
         document_name=submission.document_type.name(current_locale()),
         waiting=waiting,
