@@ -28,6 +28,45 @@ def jpeg(size=(640, 480), color=(200, 60, 40), gps=False, orientation=None):
     return out.getvalue()
 
 
+def heic(size=(800, 600), gps=False):
+    """A phone's HEIC photo (pillow-heif writes it), with a location if `gps`."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (30, 90, 160))
+    exif = Image.Exif()
+    if gps:
+        exif[MAKE] = "PhoneMaker"
+        exif[GPS_IFD] = {1: "S", 2: (0.0, 40.0, 12.0), 3: "E", 4: (100.0, 57.0, 3.0)}
+    out = io.BytesIO()
+    image.save(out, "HEIF", quality=80, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def pdf_with_object_streams(pages=3, inflated_padding=0):
+    """A PDF 1.5 whose objects, pages included, sit in a compressed object
+    stream, as most PDF writers make them today. `inflated_padding` bytes of
+    spaces inside the stream make it inflate to that much more."""
+    kids = " ".join(f"{n + 3} 0 R" for n in range(pages))
+    objects = [f"<</Type/Pages/Kids[{kids}]/Count {pages}>>"] + [
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>" for _ in range(pages)
+    ]
+    header, body, offset = [], b"", 0
+    for number, text in enumerate(objects, 2):
+        header.append(f"{number} {offset}")
+        body += text.encode() + b"\n"
+        offset = len(body)
+    first = " ".join(header).encode() + b"\n"
+    packed = zlib.compress(first + body + b" " * inflated_padding, 9)
+    return (
+        b"%PDF-1.5\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        + f"9 0 obj<</Type/ObjStm/N {len(objects)}/First {len(first)}"
+        f"/Filter/FlateDecode/Length {len(packed)}>>stream\n".encode()
+        + packed
+        + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
 def png(size=(300, 200), transparent=False):
     mode = "RGBA" if transparent else "RGB"
     color = (10, 120, 60, 0) if transparent else (10, 120, 60)
