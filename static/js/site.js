@@ -112,6 +112,27 @@
     }
   });
 
+  // A file sent or refused in place: the requirement's new block has taken
+  // the old one's place (and id); focus and read out what it says.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var old = event.detail.target;
+    if (!old || !old.classList || !old.classList.contains("paper-requirement")) {
+      return;
+    }
+    var block = document.getElementById(old.id);
+    if (!block) {
+      return;
+    }
+    var message = block.querySelector(".field-error, .paper-banner");
+    if (message) {
+      message.setAttribute("tabindex", "-1");
+      message.focus();
+      announce(message.textContent);
+    } else {
+      (block.querySelector("input, button") || block).focus();
+    }
+  });
+
   // htmx fires afterSwap on the new content; for an outerHTML swap the old
   // target is no longer in the page.
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -123,12 +144,6 @@
     var error = swapped.matches(".field") && swapped.querySelector(".field-error");
     if (error) {
       announce(error.textContent);
-    }
-    // A file sent or refused in place says so out loud.
-    var upload = swapped.matches(".paper-requirement") &&
-      swapped.querySelector(".paper-banner, .field-error");
-    if (upload) {
-      announce(upload.textContent);
     }
     // After htmx replaces a field that had focus, keep focus off <body>.
     if (document.activeElement === document.body || document.activeElement === null) {

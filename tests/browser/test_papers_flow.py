@@ -88,6 +88,7 @@ def test_a_photo_sent_while_applying_on_a_phone_reaches_the_clerk(site, new_page
     thumbnail.wait_for()
     loaded = thumbnail.evaluate("img => img.complete && img.naturalWidth")
     assert loaded > 0  # the picture itself, served to the signed-in clerk
+    assert_no_axe_violations(clerk)
     _shot(clerk, "staff-papers-desktop")
     papers.locator("input[name=reason]").fill("Foto buram, kirim ulang")
     papers.get_by_role("button", name="Refuse").click()
