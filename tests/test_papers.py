@@ -309,6 +309,9 @@ def test_uploads_are_limited_per_request_whoever_sends_them(make_app):
     third = app.test_client()
     third.environ_base["REMOTE_ADDR"] = "10.0.0.3"
     assert _upload(third, url, files.jpeg(color=(3, 3, 3))).status_code == 429
+    # The number written another way is the same request, and the same budget.
+    other_spelling = f"/t/{number.lower()}/papers"
+    assert _upload(third, other_spelling, files.jpeg()).status_code == 429
     # Another request's budget is its own, and reading the page costs nothing.
     assert third.get(url).status_code == 200
     assert _upload(third, f"/t/{other}/papers", files.jpeg()).status_code == 303

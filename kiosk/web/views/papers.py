@@ -20,7 +20,7 @@ from flask import (
 )
 
 from kiosk.data.models import DocumentType, Submission
-from kiosk.domain import workflow
+from kiosk.domain import tracking, workflow
 from kiosk.services import request_papers
 from kiosk.web import apply_flow, paper_messages, paper_uploads
 from kiosk.web.i18n import current_locale
@@ -29,6 +29,7 @@ from kiosk.web.security import (
     limit_lookups,
     limit_uploads,
     limiter,
+    rate_limit_key,
     takes_files,
     upload_request_limit,
 )
@@ -54,7 +55,13 @@ def draft_key(create=False):
 def _upload_target():
     """Whom the per-request upload limit counts: the request or the draft."""
     number = (request.view_args or {}).get("number")
-    return f"number:{number}" if number else f"draft:{draft_key()}"
+    if number:
+        # Counted by the number itself, however it is written.
+        parsed = tracking.parse(number[:40])
+        return f"number:{parsed.number if parsed.ok else number[:40]}"
+    key = draft_key()
+    # A browser without a draft has nothing to upload to: count its address.
+    return f"draft:{key}" if key else f"client:{rate_limit_key()}"
 
 
 limit_per_request = limiter.limit(
