@@ -5,6 +5,7 @@ from htmx_flask import Htmx
 
 from kiosk import cli, config
 from kiosk.data import db, migrations
+from kiosk.services import paper_store
 from kiosk.web import (
     auth,
     caches,
@@ -28,6 +29,7 @@ from kiosk.web.views import (
     errors,
     kiosk,
     lost_number,
+    papers,
     public,
     staff,
     staff_auth,
@@ -35,6 +37,7 @@ from kiosk.web.views import (
     staff_collection,
     staff_intake,
     staff_outbox,
+    staff_papers,
     staff_report,
     staff_requirements,
 )
@@ -61,6 +64,9 @@ BLUEPRINTS = (
     collection.bp,
     staff_collection.bp,
     staff_collection.admin_bp,
+    papers.bp,
+    staff_papers.bp,
+    staff_papers.files_bp,
 )
 
 htmx = Htmx()
@@ -93,6 +99,7 @@ def create_app(test_config=None):
     templating.init_app(app)
     cli.init_app(app)
     notifications.init_app(app)
+    paper_store.init_app(app)
 
     # Request hooks, in the order they run. Flask runs after-request hooks in
     # the reverse order of registration, so the first one registered runs last.
@@ -108,6 +115,7 @@ def create_app(test_config=None):
     # The messages a request queued go to the worker once its writes committed.
     app.after_request(notifications.wake_worker)
     # After the kiosk is known, so that a kiosk's bad form gets its own screen.
+    app.before_request(security.allow_file_bodies)  # before the body is read
     app.before_request(security.refuse_nul_in_forms)
     security.csrf.init_app(app)  # the CSRF check
     security.init_limiter(app)  # asks whether the client is a kiosk or the LAN

@@ -155,16 +155,19 @@ def restore_command(path, yes):
 @names_its_database
 def purge_command():
     """Erase personal data of requests finished longer ago than the retention
-    period, and security log events older than SECURITY_LOG_DAYS."""
+    period (their papers' files too), security log events older than
+    SECURITY_LOG_DAYS and files sent for requests never sent."""
     log_days = current_app.config["SECURITY_LOG_DAYS"]
     with db.connection_context():
         purged = retention.purge_personal_data()
         days = retention.retention_days()
         events = security_log.delete_older_than(log_days)
+        drafts = retention.sweep_draft_papers(current_app.config["UPLOAD_DRAFT_HOURS"])
     click.echo(
         f"Personal data removed from {purged} requests finished over {days} days ago."
     )
     click.echo(f"Security log: {events} events older than {log_days} days deleted.")
+    click.echo(f"Files of requests never sent: {drafts} deleted.")
 
 
 def init_app(app):

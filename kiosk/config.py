@@ -67,6 +67,27 @@ DEFAULTS = {
     "NOTIFY_SENDING_LEASE_SECONDS": 300,
     "LOST_NUMBER_RATE_LIMIT": "5 per hour",
     "LOST_NUMBER_NIK_RATE_LIMIT": "3 per day",
+    # Residents' photos and PDFs of their papers (services/paper_store.py):
+    # a folder (None: instance/uploads), or an S3-compatible bucket when
+    # UPLOAD_S3_BUCKET is set (MinIO, Ceph, AWS S3: the endpoint's address).
+    "UPLOAD_PATH": None,
+    "UPLOAD_S3_ENDPOINT": "",
+    "UPLOAD_S3_BUCKET": "",
+    "UPLOAD_S3_PREFIX": "",
+    "UPLOAD_S3_REGION": "",
+    "UPLOAD_S3_ACCESS_KEY": "",
+    "UPLOAD_S3_SECRET_KEY": "",
+    # At most this much a file as sent, and all of one request's files together.
+    "UPLOAD_FILE_MAX_BYTES": 10 * 1024 * 1024,
+    "UPLOAD_REQUEST_MAX_BYTES": 30 * 1024 * 1024,
+    # At most this many files one request may hold.
+    "UPLOAD_REQUEST_MAX_FILES": 20,
+    # Files sent while applying and never attached (the form was not sent)
+    # are deleted this long after they came.
+    "UPLOAD_DRAFT_HOURS": 24,
+    # Uploads per client, and per request (its tracking number or draft).
+    "UPLOAD_RATE_LIMIT": "20 per hour;60 per day",
+    "UPLOAD_REQUEST_RATE_LIMIT": "30 per day",
 }
 
 # Settings read from the environment, with how to turn the text into a value.
@@ -91,6 +112,19 @@ ENVIRONMENT = {
     "NOTIFY_WEBHOOK_URL": str,
     "NOTIFY_WEBHOOK_SECRET": str,
     "NOTIFY_SENDING_LEASE_SECONDS": int,
+    "UPLOAD_PATH": str,
+    "UPLOAD_S3_ENDPOINT": str,
+    "UPLOAD_S3_BUCKET": str,
+    "UPLOAD_S3_PREFIX": str,
+    "UPLOAD_S3_REGION": str,
+    "UPLOAD_S3_ACCESS_KEY": str,
+    "UPLOAD_S3_SECRET_KEY": str,
+    "UPLOAD_FILE_MAX_BYTES": int,
+    "UPLOAD_REQUEST_MAX_BYTES": int,
+    "UPLOAD_REQUEST_MAX_FILES": int,
+    "UPLOAD_DRAFT_HOURS": int,
+    "UPLOAD_RATE_LIMIT": str,
+    "UPLOAD_REQUEST_RATE_LIMIT": str,
 }
 
 

@@ -130,6 +130,7 @@ def test_request_hooks_run_in_the_documented_order(make_app):
         "load_office",
         "refuse_unknown_host",
         "identify",
+        "allow_file_bodies",
         "refuse_nul_in_forms",
         "csrf_protect",
         "_check_request_limit",

@@ -642,3 +642,44 @@ ADDED_MODELS += [CollectionHours, CollectionSlot, CollectionBooking]
 ADDED_MODELS += [NotificationSettings, MessageChoice, OutboxMessage]
 ADDED_MODELS += [RequestAnswer, RequestPerson]
 ADDED_MODELS += [RequirementMark]
+
+
+class RequestPaper(BaseModel):
+    """A photo or PDF of one of a request's requirements, sent by the resident.
+
+    The file itself is in the paper store (services/paper_store.py) under
+    `stored_id`, a random name; this row says what it is. Before the request
+    is sent the file belongs to the session's draft (`draft_key`, a digest of
+    the draft's token) and `submission` is empty. A requirement is known by
+    its place in the document's list and its Indonesian text at upload time,
+    so an edited list does not move a file to another requirement.
+    """
+
+    submission = pw.ForeignKeyField(
+        Submission, null=True, backref="papers", on_delete="CASCADE"
+    )
+    draft_key = pw.CharField(max_length=64, null=True, index=True)
+    requirement_position = pw.IntegerField()
+    requirement_text = pw.CharField(max_length=255)
+    stored_id = pw.CharField(max_length=64, unique=True)
+    kind = pw.CharField(max_length=8)  # jpeg, png, pdf
+    size_bytes = pw.IntegerField()
+    width = pw.IntegerField(null=True)
+    height = pw.IntegerField(null=True)
+    pages = pw.IntegerField(null=True)
+    sha256 = pw.CharField(max_length=64, default="")
+    has_thumbnail = pw.BooleanField(default=False)
+    uploaded_at = pw.DateTimeField(default=utcnow)
+    uploaded_via = pw.CharField(max_length=16)  # apply, tracking
+    state = pw.CharField(max_length=16, default="new")  # new, accepted, refused
+    refusal_reason = pw.TextField(default="")
+    decided_by = pw.ForeignKeyField(StaffMember, null=True, backref="papers_decided")
+    decided_at = pw.DateTimeField(null=True)
+    # Set when the purge deleted the file and what could identify it.
+    erased_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("uploaded_at",), False),)
+
+
+ADDED_MODELS += [RequestPaper]

@@ -18,7 +18,7 @@ from kiosk.data.models import (
     utcnow,
 )
 from kiosk.domain import redaction, workflow
-from kiosk.services import request_details
+from kiosk.services import request_details, request_papers
 
 # Requests purged per transaction: a short write lock each time, so the site
 # keeps taking submissions while a large first purge runs.
@@ -40,9 +40,10 @@ def purge_personal_data(now=None):
     The status history stays, so statistics and the public tracking page keep
     working, but its notes lose what may identify the resident: internal notes
     go, public notes keep their sense without the name or any long number
-    (redaction.redact). The requirements checklist's ticks stay like the
-    status history: they hold the requirement's words, the clerk and the
-    time, nothing of the resident. Returns how many requests were purged.
+    (redaction.redact). The files of their papers are deleted from the store.
+    The requirements checklist's ticks stay like the status history: they
+    hold the requirement's words, the clerk and the time, nothing of the
+    resident. Returns how many requests were purged.
     """
     now = now or utcnow()
     days = retention_days()
@@ -92,6 +93,8 @@ def purge_personal_data(now=None):
             NameWord.delete().where(NameWord.submission.in_(ids)).execute()
             # The child, the deceased, the family moving: who and when.
             request_details.erase(ids)
+            # The photos and PDFs of their papers: the files are deleted.
+            request_papers.erase(ids)
             # Who collected the document, named at the counter.
             CollectionBooking.update(
                 collector_name="", collector_relation_other=""
@@ -140,3 +143,9 @@ def _redact_notes(names):
             public_note=redaction.redact(public_note, names[submission_id]),
             internal_note="",
         ).where(StatusEvent.id == event_id).execute()
+
+
+def sweep_draft_papers(hours, now=None):
+    """Delete files sent while applying for a request that was never sent,
+    `hours` after they came. Returns how many."""
+    return request_papers.sweep_drafts(now=now, hours=hours)

@@ -29,6 +29,9 @@ RESIDENT_SEARCH = "resident_search"
 DETAILS_OPENED = "details_opened"
 # Someone asked for a lost tracking number (matched or not: never said).
 LOST_NUMBER_ASKED = "lost_number_asked"
+# A clerk looked at a resident's photo or PDF (or its thumbnail), or decided on it.
+PAPER_OPENED = "paper_opened"
+PAPER_DECIDED = "paper_decided"
 KINDS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -41,6 +44,8 @@ KINDS = (
     RESIDENT_SEARCH,
     DETAILS_OPENED,
     LOST_NUMBER_ASKED,
+    PAPER_OPENED,
+    PAPER_DECIDED,
 )
 
 

@@ -109,6 +109,36 @@ def _stores_nothing():
     return request.form.get("step") != "confirm"
 
 
+def upload_limit():
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+def upload_request_limit():
+    return current_app.config["UPLOAD_REQUEST_RATE_LIMIT"]
+
+
+# Files sent by one client, over every request it sends them for.
+limit_uploads = limiter.shared_limit(upload_limit, scope="upload", methods=["POST"])
+
+
+def takes_files(view):
+    """Mark a view that receives files: its body may be as large as a
+    request's files together (allow_file_bodies)."""
+    view.takes_files = True
+    return view
+
+
+def allow_file_bodies():
+    """before_request, before anything reads the body: a view marked with
+    takes_files may receive UPLOAD_REQUEST_MAX_BYTES (and a little for the
+    form's other fields) instead of the 1 MB every other page takes."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "takes_files", False):
+        request.max_content_length = (
+            current_app.config["UPLOAD_REQUEST_MAX_BYTES"] + 64 * 1024
+        )
+
+
 limit_submissions = limiter.shared_limit(
     submit_limit, scope="submit", methods=["POST"], exempt_when=_stores_nothing
 )

@@ -18,12 +18,17 @@ KIND_LABELS = {
     security_log.RESIDENT_SEARCH: _l("Searched for a resident"),
     security_log.DETAILS_OPENED: _l("Opened a request's personal data"),
     security_log.LOST_NUMBER_ASKED: _l("Asked for a lost tracking number"),
+    security_log.PAPER_OPENED: _l("Opened a resident's file"),
+    security_log.PAPER_DECIDED: _l("Accepted or refused a resident's file"),
 }
 DETAIL_LABELS = {
     "search": _l("Search"),
     "reason": _l("Reason"),
     "by": _l("By"),
     "change": _l("Two-step sign-in"),
+    "paper": _l("File"),
+    "view": _l("Shown as"),
+    "decision": _l("Decision"),
 }
 VALUE_LABELS = {
     "password": _l("wrong password"),
@@ -32,6 +37,10 @@ VALUE_LABELS = {
     "admin": _l("an administrator"),
     "enrolled": _l("turned on"),
     "removed": _l("turned off"),
+    "thumbnail": _l("small picture"),
+    "file": _l("whole file"),
+    "accepted": _l("accepted"),
+    "refused": _l("refused"),
 }
 
 

@@ -8,7 +8,7 @@ from flask_babel import format_decimal
 
 from kiosk.domain import tracking, validation
 from kiosk.services import accounts
-from kiosk.web import dates
+from kiosk.web import dates, paper_messages
 
 # Forms whose page, shown after a POST, can be shown again in the other
 # language by sending the same answers back with step=check (which shows them,
@@ -112,6 +112,8 @@ def init_app(app):
         qr_image_url=qr_image_url,
         public_address_missing=public_address_missing,
         resent_answers=resent_answers,
+        PAPER_KINDS=paper_messages.KIND_LABELS,
+        PAPER_STATES=paper_messages.STATE_LABELS,
         # Limits that hints state, from the code that enforces them.
         limits={
             "resident_note": validation.RESIDENT_NOTE_MAX,

@@ -101,6 +101,38 @@
     }, 50);
   }
 
+  // An upload refused (413, 422) or not taken now (409) comes back as the
+  // requirement's block with its message: show it in place of an error.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ([409, 413, 422].indexOf(status) >= 0 && target && target.matches(".paper-requirement")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // A file sent or refused in place: the requirement's new block has taken
+  // the old one's place (and id); focus and read out what it says.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var old = event.detail.target;
+    if (!old || !old.classList || !old.classList.contains("paper-requirement")) {
+      return;
+    }
+    var block = document.getElementById(old.id);
+    if (!block) {
+      return;
+    }
+    var message = block.querySelector(".field-error, .paper-banner");
+    if (message) {
+      message.setAttribute("tabindex", "-1");
+      message.focus();
+      announce(message.textContent);
+    } else {
+      (block.querySelector("input, button") || block).focus();
+    }
+  });
+
   // htmx fires afterSwap on the new content; for an outerHTML swap the old
   // target is no longer in the page.
   document.addEventListener("htmx:afterSwap", function (event) {

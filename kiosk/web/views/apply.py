@@ -18,7 +18,7 @@ from kiosk.web.forms import INVALID_FORM
 from kiosk.web.forms.apply import ApplicationForm
 from kiosk.web.i18n import current_locale
 from kiosk.web.security import limit_submissions
-from kiosk.web.views import htmx
+from kiosk.web.views import htmx, papers
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 
@@ -153,7 +153,12 @@ def check():
 def _check_page(form, status=200):
     form.validate_details()
     links = apply_flow.change_links(_document_code(form))
-    page = render_template("public/apply_check.html", form=form, change_links=links)
+    page = render_template(
+        "public/apply_check.html",
+        form=form,
+        change_links=links,
+        papers_sent=papers.draft_count(),
+    )
     return page, status
 
 
@@ -182,5 +187,6 @@ def send():
         kiosk=kiosk_devices.kiosk_from_reference(via),
         form_token=form.form_token.data or None,
     )
+    papers.attach_on_send(submission)
     apply_flow.forget(submission.number)
     return redirect(url_for("public.receipt", number=submission.number, new=1), 303)

@@ -13,7 +13,8 @@ from flask_babel import gettext
 
 from kiosk.data.db import db
 from kiosk.domain import qr, tracking
-from kiosk.web import caches, i18n, receipt_image, stats_pages
+from kiosk.services import request_papers
+from kiosk.web import caches, i18n, paper_summary, receipt_image, stats_pages
 from kiosk.web.i18n import current_locale
 from kiosk.web.security import limit_lookups, limit_qr_images
 from kiosk.web.templating import public_url
@@ -56,6 +57,8 @@ def tracking_page(number):
     record = lookup.find(number, endpoint="public.tracking_page")
 
     view = lookup.public_view(record)
+    papers = request_papers.of_number(record.number)
+    view["paper_rows"] = paper_summary.rows(record, papers, current_locale())
 
     def render():
         return render_template("public/tracking.html", **view)
@@ -63,10 +66,10 @@ def tracking_page(number):
     # The page holds no personal data, cookie or token: the same HTML serves
     # everyone until the request's status moves (its version changes), its
     # due date moves (the office closes a day), it becomes late or its
-    # collection time is booked, moved or cancelled, or the papers it still
-    # needs change (a clerk's tick does not move the version: the version
-    # guards status changes, and a tick must not turn a clerk's next status
-    # change on an open page into a conflict).
+    # collection time is booked, moved or cancelled, the papers it still
+    # needs change, or a file is sent or decided on. (A clerk's tick does not
+    # move the version: the version guards status changes, and a tick must
+    # not turn a clerk's next status change on an open page into a conflict.)
     booking = view["collection_booking"]
     key = (
         "tracking",
@@ -77,6 +80,7 @@ def tracking_page(number):
         view["late"],
         (booking.slot.start, booking.state) if booking else None,
         tuple(view["still_needed"]),
+        tuple((p.id, p.state, p.decided_at) for p in papers),
     )
     return caches.page(key, render)
 

@@ -437,6 +437,28 @@ def _collection_hours_wrong(page, site, lang):
     page.locator("#error-summary").wait_for()
 
 
+def _apply_papers(refused=False):
+    """The papers page of an application; with `refused`, an SVG sent with
+    htmx and refused in place."""
+
+    def show(page, site, lang):
+        _apply_check(page, site, lang)
+        page.goto(site.url + with_lang("/apply/papers", lang))
+        if refused:
+            first = page.locator("#requirement-1")
+            first.locator("input[name=files]").set_input_files(
+                {"name": "a.svg", "mimeType": "image/svg+xml", "buffer": b"<svg/>"}
+            )
+            first.locator(".paper-form button[type=submit]").click()
+            page.locator("#requirement-1 .field-error").wait_for()
+
+    return show
+
+
+def _tracking_papers(status):
+    return lambda site: f"/t/{site.numbers[status]}/papers"
+
+
 def _tracking(status):
     return lambda site: f"/t/{site.numbers[status]}"
 
@@ -467,6 +489,17 @@ def catalogue():
         ],
         "/apply/check": [
             State("apply: check your answers", public, _apply_check),
+        ],
+        "/apply/papers": [
+            State("apply: papers", public, _apply_papers()),
+            State("apply: a file refused in place", public,
+                  _apply_papers(refused=True), swapped=True),
+        ],
+        "/t/<number>/papers": [
+            State("tracking: send papers", public,
+                  _goto(_tracking_papers("needs_info"))),
+            State("tracking: papers not awaited", public,
+                  _goto(_tracking_papers("processing"))),
         ],
         "/t/<number>": [
             *[

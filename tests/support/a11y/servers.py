@@ -32,6 +32,9 @@ NOT_PAGES = {
     "/api/v1/stats",
     "/stats.csv",
     "/staff/admin/export.csv",
+    # Residents' files and their thumbnails, for signed-in staff.
+    "/staff/papers/<stored_id>",
+    "/staff/papers/<stored_id>/thumbnail",
 }
 
 # The shared server keeps rate limiting on, with limits a test run cannot
