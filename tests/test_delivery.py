@@ -257,7 +257,7 @@ def test_a_running_worker_sends_a_message_moments_after_the_request(
         time.sleep(2)  # the start-up sweep has passed
         client = app.test_client()
         sent = client.post(
-            "/apply",
+            "/apply/check",
             data=form_data(form_token="w" * 32, step="confirm", notify="whatsapp"),
         )
         assert sent.status_code == 303

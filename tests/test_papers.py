@@ -246,6 +246,12 @@ def test_refused_with_a_reason_the_resident_reads_it(app, client, clerk, waiting
     assert clerk.post(url, data={"decision": "accepted"}).status_code == 303
     tracking = client.get(f"/t/{waiting}", environ_base=english)
     assert "Accepted" in tracking.text and "Foto buram" not in tracking.text
+    # Accepting the file ticks its requirement, under the clerk's name.
+    from kiosk.data.models import RequirementMark
+
+    (mark,) = RequirementMark.select()
+    assert (mark.text_id, mark.received) == (paper.requirement_text, True)
+    assert mark.staff_id is not None
     assert RequestPaper.get_by_id(paper.id).requirement_position == 2
     assert client.post(url, data={"decision": "accepted"}).status_code == 303
     assert "/staff/login" in client.post(url, data={}).headers["Location"]

@@ -90,10 +90,10 @@ def test_a_form_from_one_server_can_be_sent_to_the_other(live_server, postgres_s
         page = on_first.get("/apply").text
         on_second.cookies = on_first.cookies  # the load balancer switched servers
         answer = on_second.post_form(
-            "/apply",
+            "/apply/check",
             form_data(
                 csrf_token=hidden_value(page, "csrf_token"),
-                form_token=hidden_value(page, "form_token"),
+                form_token="scale-out-form-1",
                 step="confirm",
             ),
         )

@@ -14,7 +14,9 @@ import peewee as pw
 
 from kiosk.data.db import db
 from kiosk.data.models import RequestPaper, StaffMember, Submission, utcnow
+from kiosk.domain import checklist
 from kiosk.services import paper_store
+from kiosk.services import requirements as checklist_marks
 
 NEW, ACCEPTED, REFUSED = "new", "accepted", "refused"
 STATES = (NEW, ACCEPTED, REFUSED)
@@ -160,15 +162,25 @@ def attach_draft(draft_key, submission, document_requirements):
 
 
 def decide(paper, state, staff, reason=""):
-    """A clerk accepts a file (for its requirement) or refuses it with a reason."""
+    """A clerk accepts a file (for its requirement) or refuses it with a reason.
+
+    Accepting ticks the requirement on the request's checklist, as the clerk
+    would on receiving the paper at the counter (recorded in the history under
+    the clerk's name); a refusal leaves the checklist as it is.
+    """
     if state not in (ACCEPTED, REFUSED):
         raise ValueError(state)
-    RequestPaper.update(
-        state=state,
-        refusal_reason=reason.strip()[:REASON_MAX] if state == REFUSED else "",
-        decided_by=staff,
-        decided_at=utcnow(),
-    ).where(RequestPaper.id == paper.id).execute()
+    with db.atomic():
+        RequestPaper.update(
+            state=state,
+            refusal_reason=reason.strip()[:REASON_MAX] if state == REFUSED else "",
+            decided_by=staff,
+            decided_at=utcnow(),
+        ).where(RequestPaper.id == paper.id).execute()
+        if state == ACCEPTED and paper.submission_id:
+            submission = Submission.get_by_id(paper.submission_id)
+            tick = {checklist.key(paper.requirement_text): True}
+            checklist_marks.record(submission, tick, staff=staff)
 
 
 def of_number(number):
