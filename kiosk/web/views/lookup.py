@@ -6,6 +6,7 @@ from flask import (
     abort,
     g,
     redirect,
+    render_template,
     request,
     url_for,
 )
@@ -128,3 +129,15 @@ def receipt_view(record):
         **public_view(record),
         "recording_needed": request_details.awaits_recording(record.number),
     }
+
+
+def explain_on_page(failure):
+    """A mistyped (400) or unknown (404) number in a public page's address,
+    answered with the lookup form to try again."""
+    page = render_template(
+        "public/track_error.html",
+        message=failure.message,
+        not_found=failure.status == 404,
+        lookup_value=failure.text[:40],
+    )
+    return page, failure.status

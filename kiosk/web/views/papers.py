@@ -207,13 +207,4 @@ def tracking_papers(number):
     return page, outcome.status
 
 
-@bp.errorhandler(lookup.LookupFailed)
-def explain_lookup(failure):
-    """A mistyped (400) or unknown (404) number in the page's address."""
-    page = render_template(
-        "public/track_error.html",
-        message=failure.message,
-        not_found=failure.status == 404,
-        lookup_value=failure.text[:40],
-    )
-    return page, failure.status
+bp.register_error_handler(lookup.LookupFailed, lookup.explain_on_page)
