@@ -9,6 +9,7 @@ text; images already compressed count as they are).
 import gzip
 import http.cookiejar
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -98,6 +99,9 @@ def weigh(base_url, path, cookies=None):
                 queue.append(("css-ref", match.group(1) or match.group(2)))
     text = html.decode("utf-8", "replace")
     return text, {
+        "html_raw_bytes": len(html),
+        "html_gzip_bytes": _gzip_size("text/html", html),
+        "html_gzip_cpu_ms": gzip_cpu_ms(html),
         "path": path,
         "status": items[0]["status"],
         "raw_bytes": sum(i["raw"] for i in items),
@@ -108,6 +112,17 @@ def weigh(base_url, path, cookies=None):
         "server_compresses": any(i["wire"] < i["raw"] for i in items),
         "resources": items,
     }
+
+
+def gzip_cpu_ms(body, rounds=200):
+    """CPU time to gzip `body` at level 6, as an app compressing its own
+    pages would on every answer (the median of `rounds`)."""
+    times = []
+    for _ in range(rounds):
+        started = time.thread_time()
+        gzip.compress(body, compresslevel=6, mtime=0)
+        times.append(time.thread_time() - started)
+    return sorted(times)[len(times) // 2] * 1000
 
 
 def _item(kind, path, content_type, body, wire, status):
@@ -138,6 +153,16 @@ def sign_in(base_url, username, password):
     if "/staff/login" in landed or not session:
         raise RuntimeError(f"staff sign-in failed (ended at {landed})")
     return session
+
+
+def etag_of(base_url, path, cookies=None):
+    """The ETag a GET of `path` answers with (a bench run fails without one)."""
+    client, _ = opener(cookies)
+    with client.open(base_url + path, timeout=30) as response:
+        tag = response.headers.get("ETag")
+    if not tag:
+        raise RuntimeError(f"GET {path} answered without an ETag")
+    return tag
 
 
 def status_of(base_url, path, cookies=None):

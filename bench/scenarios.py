@@ -17,6 +17,18 @@ class Scenario:
     name: str
     paths: list  # one is picked at random for every request
     staff: bool = False
+    # Revalidate: each request sends the ETag its path answered with before,
+    # as a browser that keeps the page does, and expects 304.
+    revalidate: bool = False
+
+    @property
+    def expected_status(self):
+        return 304 if self.revalidate else 200
+
+
+# Numbers whose copies the revalidation scenarios keep (each fetched once
+# first, for its ETag): a few thousand residents checking their own request.
+REVALIDATED = 2_000
 
 
 def infix_queries():
@@ -40,7 +52,25 @@ def build(numbers, niks, cursor):
             "tracking API /api/v1/track/<n>",
             [f"/api/v1/track/{n}" for n in numbers],
         ),
+        Scenario(
+            "tracking_304",
+            "tracking page revalidated (304)",
+            [f"/t/{n}" for n in numbers[:REVALIDATED]],
+            revalidate=True,
+        ),
+        Scenario(
+            "api_304",
+            "tracking API revalidated (304)",
+            [f"/api/v1/track/{n}" for n in numbers[:REVALIDATED]],
+            revalidate=True,
+        ),
         Scenario("qr", "QR SVG /t/<n>/qr.svg", [f"/t/{n}/qr.svg" for n in numbers]),
+        Scenario(
+            "qr_304",
+            "QR SVG revalidated (304)",
+            [f"/t/{n}/qr.svg" for n in numbers[:REVALIDATED]],
+            revalidate=True,
+        ),
         Scenario("home", "home page /", ["/"]),
         Scenario("apply", "apply form /apply", ["/apply"]),
         Scenario("staff_first_page", "staff queue, first page", ["/staff"], True),
@@ -134,7 +164,10 @@ class Runner:
         return headers
 
     def _wrk(self, scenario, label, duration, connections, threads):
-        paths_file = load.write_paths(self.workdir, scenario.key, scenario.paths)
+        paths = scenario.paths
+        if scenario.revalidate:
+            paths = self._tagged(scenario)
+        paths_file = load.write_paths(self.workdir, scenario.key, paths)
         return load.run(
             self.server.url,
             "paths.lua",
@@ -144,6 +177,18 @@ class Runner:
             threads=threads,
             headers=self._headers(scenario, label),
         )
+
+    def _tagged(self, scenario):
+        """Each path with the ETag it answers with now ("path\tETag")."""
+        kept = getattr(scenario, "_tagged", None)
+        if kept is None:
+            cookies = {"session": self.cookie} if scenario.staff else None
+            kept = [
+                f"{path}\t{pages.etag_of(self.server.url, path, cookies)}"
+                for path in scenario.paths
+            ]
+            scenario._tagged = kept
+        return kept
 
     def baseline(self):
         plain = Scenario("baseline", "baseline /__baseline", ["/__baseline"])
@@ -216,7 +261,8 @@ def row(scenario, result, baseline_rps):
         "max_ms": result.max_ms,
         "requests": result.requests,
         "bytes_per_response": result.bytes / result.requests if result.requests else 0,
-        "ok_share": result.share("status_200"),
+        "expected_status": scenario.expected_status,
+        "ok_share": result.share(f"status_{scenario.expected_status}"),
         "statuses": result.counters,
         "socket_errors": result.socket_errors,
         "server_p50_ms": result.server["p50_ms"],

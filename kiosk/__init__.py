@@ -13,6 +13,7 @@ from kiosk.web import (
     i18n,
     kiosk_devices,
     notifications,
+    revalidation,
     security,
     templating,
     urls,
@@ -93,6 +94,7 @@ def create_app(test_config=None):
     app.extensions["database_was_empty"] = db.is_empty()
     migrations.migrate()
     caches.init_app(app)
+    revalidation.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

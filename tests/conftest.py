@@ -328,6 +328,8 @@ class ApiAnswers:
                 value = int(value) if re.fullmatch(r"-?[0-9]+", value) else value
             problems += self._problems(self._schema([*header_keys, "schema"]), value)
         content = answer.get("content", {})
+        if not content:  # described without a body (a 304)
+            return problems + ([f"a body of {len(body)} bytes"] if body else [])
         mimetype = headers.get("Content-Type", "").split(";")[0].strip()
         if mimetype not in content:
             return problems + [f"Content-Type {mimetype!r} is not described"]

@@ -442,3 +442,42 @@ def test_the_longest_answers_fit_in_the_session_cookie(client, today):
     cookie = client.get_cookie("session")
     assert len(cookie.key) + len(cookie.value) < 4000  # 2,242 when written
     assert client.get("/apply/check").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("code", list(DOCUMENTS))
+def test_a_page_shown_with_its_own_fields_is_the_page_the_whole_form_shows(
+    client, today, monkeypatch, code, lang
+):
+    """GET binds only the page's fields (ApplicationForm.with_only); every
+    page of every document, answered, reads exactly as with the whole form."""
+    from kiosk.web.forms.apply import ApplicationForm
+
+    pages = DOCUMENTS[code][0]
+    _walk(client, code, pages, lang)
+    addresses = ["/apply", *(f"/apply/{page}" for page in [*pages, *APPLICANT])]
+    with client.session_transaction() as session:
+        kept = dict(session["apply"])
+    shown, bound = {}, []
+    only = ApplicationForm.with_only.__func__
+
+    def recorded(cls, names):
+        bound.append(names)
+        return only(cls, names)
+
+    monkeypatch.setattr(ApplicationForm, "with_only", classmethod(recorded))
+    for whole in (False, True):
+        if whole:
+            assert len(bound) == len(addresses)  # each page bound its own
+
+            monkeypatch.setattr(
+                ApplicationForm, "with_only", classmethod(lambda cls, names: cls)
+            )
+        for address in addresses:
+            with client.session_transaction() as session:
+                session["apply"] = kept  # each page from the same answers
+            page = client.get(address)
+            assert page.status_code == 200, address
+            shown.setdefault(address, []).append(page.text)
+    for address, (part, whole) in shown.items():
+        assert part == whole, address

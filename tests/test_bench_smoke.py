@@ -23,15 +23,19 @@ RESULT_KEYS = {
     "server", "budgets", "table", "notes",
 }  # fmt: skip
 SCENARIOS = {
-    "healthz", "tracking", "api", "qr", "home", "apply", "staff_first_page",
-    "staff_page_1000", "staff_nik_search", "staff_infix_search",
+    "healthz", "tracking", "tracking_304", "api", "api_304", "qr", "qr_304",
+    "home", "apply", "staff_first_page", "staff_page_1000", "staff_nik_search",
+    "staff_infix_search",
 }  # fmt: skip
 SCENARIO_KEYS = {
     "rps", "ratio", "p50_ms", "p99_ms", "server_p50_ms", "server_cpu_ms", "ok_share",
     "rss_mb_after",
 }  # fmt: skip
 PAGES = {"home", "apply", "tracking", "receipt", "stats", "kiosk"}
-PAGE_KEYS = {"raw_bytes", "gzip_bytes", "js_bytes", "works_without_js", "resources"}
+PAGE_KEYS = {
+    "raw_bytes", "gzip_bytes", "js_bytes", "works_without_js", "resources",
+    "html_gzip_cpu_ms",
+}  # fmt: skip
 
 
 def _environment(**changes):
@@ -103,6 +107,8 @@ def _check_json_figures(results):
 def _check_real_pages_were_measured(results):
     for scenario in results["scenarios"]:
         assert scenario["ok_share"] == 1.0, (scenario["key"], scenario["statuses"])
+        revalidated = scenario["key"].endswith("_304")
+        assert scenario["expected_status"] == (304 if revalidated else 200)
     submissions = results["submissions"]
     assert submissions["created"] > 0
     assert submissions["refused"] == 0 and submissions["form_failed"] == 0

@@ -114,8 +114,10 @@ def test_app_code_keeps_no_global_statements():
 
 def test_request_hooks_run_in_the_documented_order(make_app):
     """NUL bytes are refused before anything reads the request; the database,
-    office and kiosk are known before the CSRF check and the rate limiter asks
-    whether the client is a kiosk; security headers are set after every cookie."""
+    office and kiosk are known before the CSRF check and before a view's rate
+    limit asks whether the client is a kiosk (no limit applies to every
+    request, so the limiter's own check before each one is taken out:
+    security.py); security headers are set after every cookie."""
 
     app = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=True)
 
@@ -133,7 +135,6 @@ def test_request_hooks_run_in_the_documented_order(make_app):
         "allow_file_bodies",
         "refuse_nul_in_forms",
         "csrf_protect",
-        "_check_request_limit",
     ]
     # Flask runs these last registered first: the security headers come last.
     assert names(reversed(app.after_request_funcs[None])) == [

@@ -78,7 +78,7 @@ def test_the_lists_are_the_codes_own():
     codes = {
         int(status): _error_codes(answer["$ref"].rpartition("/")[2])
         for status, answer in responses.items()
-        if status != "200"
+        if status not in ("200", "304")
     }
     assert codes == {
         status: ["empty", "malformed", "typo", code] if status == 400 else [code]

@@ -367,3 +367,30 @@ def test_behind_nginx_each_client_has_its_own_budget(behind_proxy):
 def test_a_mistyped_exempt_network_stops_the_app_from_starting(make_app):
     with pytest.raises(ValueError, match="192.168.1.300/24"):
         make_app(RATELIMIT_EXEMPT_NETWORKS="10.0.0.0/8, 192.168.1.300/24")
+
+
+def test_flask_limiter_installs_its_check_before_every_request_as_we_rely_on():
+    """security._skip_the_check_without_defaults removes this bound method;
+    if a new flask-limiter installs its check otherwise, this fails first."""
+    from flask_limiter import Limiter
+
+    app = Flask(__name__)
+    own = Limiter(key_func=lambda: "client", default_limits=[])
+    own.init_app(app)
+    assert own._check_request_limit in app.before_request_funcs[None]
+
+
+def test_without_default_limits_no_check_runs_before_each_request(limited):
+    from kiosk.web.security import limiter
+
+    app = limited()
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    # The decorated limits still hold (and so does every test above).
+    client = app.test_client()
+    assert _lookups(client, app.number)[-1] == 429
+
+
+def test_a_default_limit_keeps_the_check_before_each_request(limited):
+    app = limited(RATELIMIT_DEFAULT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]

@@ -110,6 +110,16 @@ class InlineCode(HTMLParser):
                 self.problems.append(f"javascript: URL in <{tag} {name}>")
 
 
+def _revalidated(url, response):
+    path = url.split("?")[0]
+    return (
+        re.fullmatch(r"/(t|api/v1/track)/[0-9A-Z]{9}", path) is not None
+        and response.status_code == 200
+        and response.headers["Cache-Control"] == "no-cache, private"
+        and bool(response.headers.get("ETag"))
+    )
+
+
 def _check_headers(response, where):
     headers = response.headers
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, where
@@ -151,6 +161,9 @@ def test_every_route_for_every_browser_has_the_headers_and_no_inline_code(
             assert response.headers["Cache-Control"] == "no-store" or (
                 "immutable" in response.headers["Cache-Control"]  # QR images
                 or url == "/api/v1/openapi.json"  # the same for everyone
+                # Tracking answers: kept by the browser only, and always
+                # revalidated (web/revalidation.py).
+                or _revalidated(url, response)
             ), where
         if response.mimetype == "text/html":
             scanner = InlineCode()

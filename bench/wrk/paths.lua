@@ -1,13 +1,18 @@
 -- GET a random path from a file (one per line) on every request, so each
--- request looks up a different record instead of one cached row.
+-- request looks up a different record instead of one cached row. A line may
+-- hold a tab and an ETag after the path: the request then revalidates the
+-- copy a browser keeps (If-None-Match).
 -- Arguments: the file of paths.
 
 local paths = {}
+local tags = {}
 
 function init(args)
    for line in io.lines(args[1]) do
       if line ~= "" then
-         table.insert(paths, line)
+         local path, tag = line:match("^([^\t]+)\t(.+)$")
+         table.insert(paths, path or line)
+         table.insert(tags, tag or false)
       end
    end
    assert(#paths > 0, "no paths in " .. args[1])
@@ -15,7 +20,11 @@ function init(args)
 end
 
 function request()
-   return format("GET", paths[math.random(#paths)])
+   local i = math.random(#paths)
+   if tags[i] then
+      return format("GET", paths[i], {["If-None-Match"] = tags[i]})
+   end
+   return format("GET", paths[i])
 end
 
 function response(status, headers, body)

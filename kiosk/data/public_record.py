@@ -18,8 +18,14 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kiosk.data.db import db
-from kiosk.data.models import DocumentType, StatusEvent, Submission
+from kiosk.data.compiled import Statement, python_values
+from kiosk.data.models import (
+    DocumentType,
+    PublicChange,
+    StatusEvent,
+    Submission,
+    utcnow,
+)
 from kiosk.domain import tracking
 
 
@@ -68,46 +74,104 @@ _EVENT_COLUMNS = (
     StatusEvent.created_at,
 )
 _PLACEHOLDER = "number-placeholder"
-_compiled = {}  # database class (the SQL dialect) -> SQL text
 
 
-def _sql():
-    dialect = type(db.obj)
-    sql = _compiled.get(dialect)
-    if sql is None:
-        query = (
-            Submission.select(*_RECORD_COLUMNS, *_EVENT_COLUMNS)
-            .join(DocumentType)
-            .switch(Submission)
-            .join(StatusEvent, pw.JOIN.LEFT_OUTER)
-            .where(Submission.number == _PLACEHOLDER)
-            .order_by(StatusEvent.created_at, StatusEvent.id)
-        )
-        sql, params = query.sql()
-        # The number must be the statement's only value, or the SQL is not reusable.
-        assert params == [_PLACEHOLDER], params
-        _compiled[dialect] = sql  # two threads at once store the same text
-    return sql
+def _build_record_query():
+    return (
+        Submission.select(*_RECORD_COLUMNS, *_EVENT_COLUMNS)
+        .join(DocumentType)
+        .switch(Submission)
+        .join(StatusEvent, pw.JOIN.LEFT_OUTER)
+        .where(Submission.number == _PLACEHOLDER)
+        .order_by(StatusEvent.created_at, StatusEvent.id)
+    )
 
 
-def _values(fields, raw_values):
-    return [
-        None if raw is None else field.python_value(raw)
-        for field, raw in zip(fields, raw_values)
-    ]
+_RECORD = Statement(_build_record_query, _PLACEHOLDER)
 
 
 def find(number):
     """The public record of a canonical number, or None when there is none."""
-    rows = db.execute_sql(_sql(), (number,)).fetchall()
+    rows = _RECORD.rows(number)
     if not rows:
         return None
     split = len(_RECORD_COLUMNS)
     events = []
     for row in rows:
-        status, note, at = _values(_EVENT_COLUMNS, row[split:])
+        status, note, at = python_values(_EVENT_COLUMNS, row[split:])
         if status is not None:
             events.append(PublicEvent(status, note or "", at))
     return PublicRecord(
-        number, *_values(_RECORD_COLUMNS, rows[0]), events=tuple(events)
+        number, *python_values(_RECORD_COLUMNS, rows[0]), events=tuple(events)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PublicVersion:
+    """What tells whether a copy of a request's public pages is still right:
+    its status version, its due date and its count of other public changes
+    (models.PublicChange), with when each last moved."""
+
+    version: int
+    due_date: object
+    updated_at: object  # naive UTC datetime of the last status change
+    changes: int
+    changed_at: object  # naive UTC datetime, or None: no other change yet
+
+    @property
+    def last_modified(self):
+        if self.changed_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.changed_at)
+
+
+_VERSION_COLUMNS = (
+    Submission.version,
+    Submission.due_date,
+    Submission.updated_at,
+    PublicChange.changes,
+    PublicChange.changed_at,
+)
+
+
+def _build_version_query():
+    return (
+        Submission.select(*_VERSION_COLUMNS)
+        .join(PublicChange, pw.JOIN.LEFT_OUTER)
+        .where(Submission.number == _PLACEHOLDER)
+    )
+
+
+_VERSION = Statement(_build_version_query, _PLACEHOLDER)
+
+
+def version_of(number):
+    """The PublicVersion of a canonical number, or None when there is none."""
+    rows = _VERSION.rows(number)
+    if not rows:
+        return None
+    version, due_date, updated_at, changes, changed_at = python_values(
+        _VERSION_COLUMNS, rows[0]
+    )
+    return PublicVersion(version, due_date, updated_at, changes or 0, changed_at)
+
+
+def note_change(submission_id, at=None):
+    """Count a change to what the public sees of a request besides its
+    status and due date; called in the transaction that makes the change."""
+    note_changes([submission_id], at)
+
+
+def note_changes(submission_ids, at=None):
+    """note_change for several requests at once (the purge)."""
+    at = at or utcnow()
+    rows = [{"submission": i, "changes": 1, "changed_at": at} for i in submission_ids]
+    if not rows:
+        return
+    PublicChange.insert_many(rows).on_conflict(
+        conflict_target=[PublicChange.submission],
+        update={
+            PublicChange.changes: PublicChange.changes + 1,
+            PublicChange.changed_at: at,
+        },
+    ).execute()

@@ -19,7 +19,6 @@ qrcode encodes the data; two things here keep codes fast to make and small:
 A number's QR never changes: the web layer keeps renderings (web/caches.py).
 """
 
-import hashlib
 import io
 import re
 from functools import cache
@@ -133,11 +132,6 @@ def matrix(data):
     if code.version >= 7:
         code.setup_type_number(False)
     return code.get_matrix()
-
-
-def etag(body):
-    """A strong validator for a rendered code."""
-    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def _dashed_stroke(rows):

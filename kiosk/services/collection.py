@@ -21,6 +21,7 @@ from kiosk.data.models import (
     Submission,
     utcnow,
 )
+from kiosk.data.public_record import note_change
 from kiosk.domain import workflow
 from kiosk.domain.collection_hours import (
     DEFAULT_HOURS,
@@ -227,6 +228,7 @@ def book(submission, start, now, calendar):
             CollectionBooking.update(
                 slot=claimed, state=EXPECTED, booked_at=utcnow()
             ).where(CollectionBooking.id == current.id).execute()
+        note_change(submission.id)
         signals.booking_changed.send(submission.id, start=start)
     return booking_of(submission.id)
 
@@ -241,6 +243,7 @@ def cancel(submission, now):
             raise BookingRefused(STARTED)
         CollectionBooking.delete().where(CollectionBooking.id == current.id).execute()
         _release(current.slot_id)
+        note_change(submission.id)
         signals.booking_changed.send(submission.id, start=None)
     return True
 
@@ -272,14 +275,21 @@ def schedule(day):
 
 def mark(booking_id, state, staff):
     """Note that the resident arrived or did not come (not once collected)."""
-    updated = (
-        CollectionBooking.update(state=state, handled_by=staff, handled_at=utcnow())
-        .where(
-            (CollectionBooking.id == booking_id)
-            & (CollectionBooking.state != COLLECTED)
+    with write_transaction():
+        updated = (
+            CollectionBooking.update(state=state, handled_by=staff, handled_at=utcnow())
+            .where(
+                (CollectionBooking.id == booking_id)
+                & (CollectionBooking.state != COLLECTED)
+            )
+            .execute()
         )
-        .execute()
-    )
+        if updated == 1:
+            note_change(
+                CollectionBooking.select(CollectionBooking.submission)
+                .where(CollectionBooking.id == booking_id)
+                .scalar()
+            )
     return updated == 1
 
 
@@ -290,11 +300,17 @@ def note_arrival(submission_id, day):
         (CollectionSlot.start >= midnight)
         & (CollectionSlot.start < midnight + dt.timedelta(days=1))
     )
-    CollectionBooking.update(state=ARRIVED, handled_at=utcnow()).where(
-        (CollectionBooking.submission == submission_id)
-        & (CollectionBooking.state == EXPECTED)
-        & CollectionBooking.slot.in_(slots_of_day)
-    ).execute()
+    updated = (
+        CollectionBooking.update(state=ARRIVED, handled_at=utcnow())
+        .where(
+            (CollectionBooking.submission == submission_id)
+            & (CollectionBooking.state == EXPECTED)
+            & CollectionBooking.slot.in_(slots_of_day)
+        )
+        .execute()
+    )
+    if updated:
+        note_change(submission_id)
 
 
 def hand_over(booking, *, staff, name, relation, relation_other, clock):
@@ -317,4 +333,5 @@ def hand_over(booking, *, staff, name, relation, relation_other, clock):
             handled_by=staff,
             handled_at=utcnow(),
         ).where(CollectionBooking.id == booking.id).execute()
+        note_change(booking.submission_id)
     return moved

@@ -9,11 +9,14 @@ names for long (the draft sweep deletes what a crash left behind).
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import peewee as pw
 
+from kiosk.data.compiled import Statement, python_values
 from kiosk.data.db import db
 from kiosk.data.models import RequestPaper, StaffMember, Submission, utcnow
+from kiosk.data.public_record import note_change
 from kiosk.domain import checklist
 from kiosk.services import paper_store
 from kiosk.services import requirements as checklist_marks
@@ -95,6 +98,8 @@ def keep(checked, requirement, *, via, limits, submission_id=None, draft_key=Non
                 raise PaperNotKept(REQUEST_TOO_LARGE)
             if any(p.sha256 == checked.sha256 for p in held):
                 raise PaperNotKept(ALREADY_SENT)
+            if submission_id is not None:
+                note_change(submission_id)
             return RequestPaper.create(
                 submission=submission_id,
                 draft_key=draft_key,
@@ -157,6 +162,7 @@ def attach_draft(draft_key, submission, document_requirements):
             RequestPaper.update(submission=submission.id, draft_key=None).where(
                 RequestPaper.id == paper.id
             ).execute()
+            note_change(submission.id)
         else:
             remove_from_draft(draft_key, paper.stored_id)
 
@@ -177,28 +183,48 @@ def decide(paper, state, staff, reason=""):
             decided_by=staff,
             decided_at=utcnow(),
         ).where(RequestPaper.id == paper.id).execute()
+        if paper.submission_id:
+            note_change(paper.submission_id)
         if state == ACCEPTED and paper.submission_id:
             submission = Submission.get_by_id(paper.submission_id)
             tick = {checklist.key(paper.requirement_text): True}
             checklist_marks.record(submission, tick, staff=staff)
 
 
+# What the tracking page reads of a request's files, built once per SQL
+# dialect (data/compiled.py): the peewee query cost about 0.7 ms to build on
+# every page against well under 0.1 ms to run.
+_PUBLIC_COLUMNS = (
+    RequestPaper.id,
+    RequestPaper.requirement_position,
+    RequestPaper.requirement_text,
+    RequestPaper.state,
+    RequestPaper.refusal_reason,
+    RequestPaper.decided_at,
+)
+_PLACEHOLDER = "number-placeholder"
+
+
+def _build_public_query():
+    return (
+        RequestPaper.select(*_PUBLIC_COLUMNS)
+        .join(Submission, on=RequestPaper.submission == Submission.id)
+        .where((Submission.number == _PLACEHOLDER) & RequestPaper.erased_at.is_null())
+        .order_by(RequestPaper.id)
+    )
+
+
+_PUBLIC = Statement(_build_public_query, _PLACEHOLDER)
+
+
 def of_number(number):
     """What the public tracking page shows of a request's files (by its
     tracking number): requirement, state and the clerk's reason, no more."""
-    return list(
-        RequestPaper.select(
-            RequestPaper.id,
-            RequestPaper.requirement_position,
-            RequestPaper.requirement_text,
-            RequestPaper.state,
-            RequestPaper.refusal_reason,
-            RequestPaper.decided_at,
-        )
-        .join(Submission, on=RequestPaper.submission == Submission.id)
-        .where((Submission.number == number) & RequestPaper.erased_at.is_null())
-        .order_by(RequestPaper.id)
-    )
+    names = [column.name for column in _PUBLIC_COLUMNS]
+    return [
+        SimpleNamespace(**dict(zip(names, python_values(_PUBLIC_COLUMNS, row))))
+        for row in _PUBLIC.rows(number)
+    ]
 
 
 def grouped(requirements, papers):
@@ -227,6 +253,7 @@ def erase(submission_ids):
         RequestPaper.submission.in_(list(submission_ids))
         & RequestPaper.erased_at.is_null()
     )
+    # (The purge counts the public change of each request: retention.purge.)
     _erase_rows(list(papers))
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import peewee as pw
 
-from kiosk.data import name_index
+from kiosk.data import name_index, public_record
 from kiosk.data.db import db
 from kiosk.data.models import (
     CollectionBooking,
@@ -95,6 +95,8 @@ def purge_personal_data(now=None):
             request_details.erase(ids)
             # The photos and PDFs of their papers: the files are deleted.
             request_papers.erase(ids)
+            # Names taken out of the notes the tracking page shows.
+            public_record.note_changes(ids, now)
             # Who collected the document, named at the counter.
             CollectionBooking.update(
                 collector_name="", collector_relation_other=""

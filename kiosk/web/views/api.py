@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.web import i18n, openapi, stats_pages, stats_tables
+from kiosk.web import i18n, openapi, revalidation, stats_pages, stats_tables
 from kiosk.web.security import csrf, limit_lookups
 from kiosk.web.views import lookup
 
@@ -13,9 +13,20 @@ csrf.exempt(bp)  # read-only
 @bp.get("/track/<number>")
 @limit_lookups
 def track(number):
-    """A request's public status as JSON (language from ?lang= or Accept-Language)."""
+    """A request's public status as JSON (language from ?lang= or
+    Accept-Language), revalidated like the tracking page (web/revalidation.py)."""
+    number = lookup.canonical(number)
+    check = revalidation.of_request(number, "json")
+    if check is None:
+        raise lookup.not_found(number)
+    if check.still_fresh():
+        return check.not_modified()
     record = lookup.find(number)
-    view = lookup.public_view(record)
+    view = lookup.public_view(record, changed=check.version.changes > 0)
+    return check.attach(_status_json(record, view))
+
+
+def _status_json(record, view):
     return jsonify(
         number=record.number,
         display_number=record.display_number,

@@ -26,11 +26,13 @@ DOCUMENT_PAGE = apply_flow.DOCUMENT_PAGE
 CHECK_PAGE = apply_flow.CHECK_PAGE
 
 
-def _form(posted=None):
-    """The form filled with the session's answers and what was just posted."""
+def _form(posted=None, only=None):
+    """The form filled with the session's answers and what was just posted
+    (with `only` these fields: a page shown, not checked)."""
     draft = apply_flow.draft()
     data = apply_flow.formdata(draft["answers"], posted)
-    form = ApplicationForm(formdata=data, locale=current_locale())
+    kind = ApplicationForm if only is None else ApplicationForm.with_only(only)
+    form = kind(formdata=data, locale=current_locale())
     if not form.language.data:
         form.language.data = current_locale()
     if not form.form_token.data:
@@ -84,6 +86,9 @@ def question(page):
         if swap is not None:
             return swap
         _start_draft()
+        shown = _shown_page(page)
+        if shown is not None:
+            return shown
     form = _form(request.form if request.method == "POST" else None)
     code = _document_code(form)
     fields = apply_flow.page_fields(code, page)
@@ -107,6 +112,19 @@ def question(page):
     else:
         following = apply_flow.following(code, page)
     return redirect(_page_url(following, change), 303)
+
+
+def _shown_page(page):
+    """A page shown from the session's answers, binding only its own fields;
+    None when the full form must decide (no such page for the document)."""
+    code = apply_flow.draft()["answers"].get("document_type", "")
+    fields = apply_flow.page_fields(code, page)
+    if fields is None:
+        return None
+    form = _form(only=fields)
+    if _document_code(form) != code or (page != DOCUMENT_PAGE and not code):
+        return None  # a document no longer offered, or none chosen yet
+    return _page(form, page)
 
 
 def _page(form, page, status=200):

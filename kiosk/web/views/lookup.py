@@ -14,7 +14,7 @@ from flask import (
 from kiosk.data import public_record
 from kiosk.domain import checklist, tracking, workflow
 from kiosk.services import collection, request_details, requirements
-from kiosk.web import i18n
+from kiosk.web import caches, i18n
 from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
 
@@ -42,6 +42,16 @@ def find(text, load=None, endpoint=None):
     that `load` does not find (404) raises LookupFailed, which each blueprint
     shows in its own way: a public page, a staff page, a kiosk screen, JSON.
     """
+    number = canonical(text, endpoint)
+    found = (load or public_record.find)(number)
+    if found is None:
+        raise not_found(number)
+    return found
+
+
+def canonical(text, endpoint=None):
+    """The canonical number `text` names, as find() checks it, without
+    reading the database."""
     text = text[:200]
     parsed = tracking.parse(text)
     if not parsed.ok:
@@ -50,11 +60,12 @@ def find(text, load=None, endpoint=None):
     if endpoint and parsed.number != text:
         kept = {name: request.args.get(name) for name in KEPT_ON_REDIRECT}
         abort(redirect(url_for(endpoint, number=parsed.number, **kept), 301))
-    found = (load or public_record.find)(parsed.number)
-    if found is None:
-        number = tracking.display(parsed.number)
-        raise LookupFailed(404, "not_found", i18n.NOT_FOUND, number)
-    return found
+    return parsed.number
+
+
+def not_found(number):
+    """The LookupFailed of a well-formed number no request has."""
+    return LookupFailed(404, "not_found", i18n.NOT_FOUND, tracking.display(number))
 
 
 def well_formed_or_404(number):
@@ -69,8 +80,10 @@ def well_formed_or_404(number):
     return parsed.number
 
 
-def public_view(record):
-    """Template context for a request's public pages."""
+def public_view(record, changed=True):
+    """Template context for a request's public pages. `changed` False: the
+    request has had no public change but its status (data/public_record.py),
+    so it has no checklist marks and no collection booking to read."""
     status = record.status
     # Only the note given with the current status: an older one (what was
     # missing, before the documents came) would read as today's news.
@@ -78,7 +91,11 @@ def public_view(record):
     current_note = last.note if last is not None and last.status == status else ""
     late = workflow.is_late(status, record.due_date, office_today())
     locale = current_locale()
-    items = requirements.public_checklist(record.number)
+    document = None if changed else caches.document_type(record.document_code)
+    if document is None:
+        items = requirements.public_checklist(record.number)
+    else:
+        items = requirements.unmarked_checklist(document)
     # What the office has not received, while it still matters: until the
     # document is ready (never who ticked what, nor when).
     still_needed = [
@@ -116,7 +133,7 @@ def public_view(record):
         # The time booked to collect the document, shown while it is ready.
         "collection_booking": (
             collection.booking_by_number(record.number)
-            if status == workflow.READY
+            if status == workflow.READY and changed
             else None
         ),
     }

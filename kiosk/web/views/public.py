@@ -12,9 +12,16 @@ from flask import (
 from flask_babel import gettext
 
 from kiosk.data.db import db
-from kiosk.domain import qr, tracking
+from kiosk.domain import tracking
 from kiosk.services import request_papers
-from kiosk.web import caches, i18n, paper_summary, receipt_image, stats_pages
+from kiosk.web import (
+    caches,
+    i18n,
+    paper_summary,
+    receipt_image,
+    revalidation,
+    stats_pages,
+)
 from kiosk.web.i18n import current_locale
 from kiosk.web.security import limit_lookups, limit_qr_images
 from kiosk.web.templating import public_url
@@ -54,35 +61,26 @@ def track():
 @limit_lookups
 def tracking_page(number):
     """Status of one request in plain words, with its public timeline."""
-    record = lookup.find(number, endpoint="public.tracking_page")
-
-    view = lookup.public_view(record)
-    papers = request_papers.of_number(record.number)
-    view["paper_rows"] = paper_summary.rows(record, papers, current_locale())
+    number = lookup.canonical(number, endpoint="public.tracking_page")
+    check = revalidation.of_request(number, "page")
+    if check is None:
+        raise lookup.not_found(number)
+    if check.still_fresh():
+        return check.not_modified()
 
     def render():
+        record = lookup.find(number)
+        changed = check.version.changes > 0
+        view = lookup.public_view(record, changed)
+        papers = request_papers.of_number(number) if changed else []
+        view["paper_rows"] = paper_summary.rows(record, papers, current_locale())
         return render_template("public/tracking.html", **view)
 
     # The page holds no personal data, cookie or token: the same HTML serves
-    # everyone until the request's status moves (its version changes), its
-    # due date moves (the office closes a day), it becomes late or its
-    # collection time is booked, moved or cancelled, the papers it still
-    # needs change, or a file is sent or decided on. (A clerk's tick does not
-    # move the version: the version guards status changes, and a tick must
-    # not turn a clerk's next status change on an open page into a conflict.)
-    booking = view["collection_booking"]
-    key = (
-        "tracking",
-        request.full_path,
-        current_locale(),
-        record.version,
-        record.due_date,
-        view["late"],
-        (booking.slot.start, booking.state) if booking else None,
-        tuple(view["still_needed"]),
-        tuple((p.id, p.state, p.decided_at) for p in papers),
-    )
-    return caches.page(key, render)
+    # everyone for as long as its ETag, which stands for everything it is
+    # made from, stays the same.
+    page = caches.page(check.tag, render)
+    return check.attach(current_app.response_class(page, mimetype="text/html"))
 
 
 @bp.get("/t/<number>/receipt")
@@ -123,32 +121,50 @@ def receipt_picture(number):
     return response
 
 
-def _qr_response(number, kind):
+QR_MIMETYPES = {"svg": "image/svg+xml", "png": "image/png"}
+QR_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def _qr_answer(number, kind):
+    """A QR image, or 304 when the browser has it.
+
+    A code is drawn only from the address it holds (and this release's code),
+    so its tag is known without drawing it; a revalidation draws nothing and
+    so is not counted against the QR images' limit, which guards the drawing.
+    """
+    number = lookup.well_formed_or_404(number)
     url = public_url("public.tracking_page", number=number)
+    title = tracking.display(number) if kind == "svg" else ""
+    tag = revalidation.release_tag(kind, url, title)
+    if request.if_none_match.contains_weak(tag):
+        response = current_app.response_class(status=304)
+        del response.headers["Content-Type"]
+    else:
+        response = _drawn_qr(kind, url, title)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = QR_CACHE_CONTROL
+    return response
+
+
+@limit_qr_images
+def _drawn_qr(kind, url, title):
     if kind == "svg":
-        body = caches.qr_svg(url, title=tracking.display(number))
+        body = caches.qr_svg(url, title=title)
     else:
         body = caches.qr_png(url)
-    response = current_app.response_class(
-        body, mimetype="image/svg+xml" if kind == "svg" else "image/png"
-    )
-    response.set_etag(qr.etag(body))
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response.make_conditional(request)
+    return current_app.response_class(body, mimetype=QR_MIMETYPES[kind])
 
 
 @bp.get("/t/<number>/qr.svg")
-@limit_qr_images
 def qr_svg(number):
     """QR code of the absolute tracking URL, as SVG (never changes)."""
-    return _qr_response(lookup.well_formed_or_404(number), "svg")
+    return _qr_answer(number, "svg")
 
 
 @bp.get("/t/<number>/qr.png")
-@limit_qr_images
 def qr_png(number):
     """QR code of the absolute tracking URL, as PNG (never changes)."""
-    return _qr_response(lookup.well_formed_or_404(number), "png")
+    return _qr_answer(number, "png")
 
 
 @bp.get("/stats")
