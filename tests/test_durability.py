@@ -104,7 +104,10 @@ def test_a_submission_never_exists_without_its_first_event(app, monkeypatch):
 
     with app.app_context():
         before = Submission.select().count()
-        monkeypatch.setattr(StatusEvent, "create", failing_create)
+        from kiosk.services import audit
+
+        # The status event's insert (services/audit.py) fails.
+        monkeypatch.setattr(audit._INSERT_STATUS_EVENT, "create", failing_create)
         with pytest.raises(pw.OperationalError):
             make_submission()
         monkeypatch.undo()

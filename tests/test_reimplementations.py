@@ -222,3 +222,45 @@ def test_a_public_record_is_what_peewees_query_reads(app):
         for number in (plain.number, moved.number, tie.number, unknown):
             assert public_record.find(number) == _library_record(number), number
         assert len(public_record.find(moved.number).events) == 4
+
+
+def test_a_compiled_insert_stores_what_model_create_stores(app):
+    """data/compiled.Insert: the same row as peewee's Model.create, defaults
+    included, and the same instance back (services/submissions.py, audit.py)."""
+    from kiosk.data import compiled
+    from tests.support.staff import make_staff
+
+    with app.app_context():
+        kind = DocumentType.get(DocumentType.code == "KTP")
+        clerk = make_staff()
+        at = dt.datetime(2026, 11, 2, 3, 4, 5, 678000)
+        values = dict(
+            document_type=kind, applicant_name="Siti Rahma", name_key="siti rahma",
+            nik="1303054507900001", phone=None, kecamatan="Kupitan",
+            nagari="Padang Laweh", channel="counter", language="en", note="",
+            due_date=dt.date(2026, 11, 5), recorded_by=clerk, kiosk=None,
+            created_at=at, updated_at=at,
+        )  # fmt: skip
+        ours = compiled.Insert(Submission).create(number="7KQ4M2XPR", **values)
+        theirs = Submission.create(number="7KQ4M2XP0", **values)
+        event_values = dict(to_status="submitted", staff=clerk, created_at=at)
+        event = compiled.Insert(StatusEvent).create(submission=ours, **event_values)
+        library_event = StatusEvent.create(submission=theirs, **event_values)
+
+        def stored(model, row_id):
+            row = model.select().where(model.id == row_id).dicts().get()
+            return {
+                k: v for k, v in row.items() if k not in ("id", "number", "submission")
+            }
+
+        assert stored(Submission, ours.id) == stored(Submission, theirs.id)
+        assert stored(StatusEvent, event.id) == stored(StatusEvent, library_event.id)
+        assert ours.id == Submission.get(Submission.number == "7KQ4M2XPR").id
+        # The instance holds every field; peewee's leaves out those that are
+        # None by default.
+        shown = {**theirs.__data__, "id": 0, "number": ""}
+        assert {**ours.__data__, "id": 0, "number": ""} == {
+            name: shown.get(name) for name in ours.__data__
+        }
+        with pytest.raises(pw.IntegrityError):  # as Model.create raises it
+            compiled.Insert(Submission).create(number="7KQ4M2XPR", **values)

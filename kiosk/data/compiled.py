@@ -8,6 +8,8 @@ text reusable with any values; the equivalence of each with the peewee query
 it stands for is tested (tests/test_reimplementations.py, tests/test_etags.py).
 """
 
+import peewee as pw
+
 from kiosk.data.db import db
 
 
@@ -40,3 +42,50 @@ def python_values(fields, raw_values):
         None if raw is None else field.python_value(raw)
         for field, raw in zip(fields, raw_values)
     ]
+
+
+def placeholder(index):
+    """The index-th placeholder value of a query built to be compiled: kept
+    as it is by peewee (no field converts it), so it can be found again."""
+    return pw.Value(f"placeholder-{index}", unpack=False)
+
+
+class Insert:
+    """An INSERT of one `model` row, every column given (those left out take
+    their defaults, as Model.create gives them), built once per SQL dialect.
+    Where the dialect returns the new id (PostgreSQL), the statement does
+    too, as peewee's own would."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [
+            field
+            for field in model._meta.sorted_fields
+            if not isinstance(field, pw.AutoField)
+        ]
+        self._built = {}  # database class -> (SQL text, fields in SQL order)
+
+    def _build(self):
+        dialect = type(db.obj)
+        built = self._built.get(dialect)
+        if built is None:
+            values = {field: placeholder(i) for i, field in enumerate(self.fields)}
+            text, params = self.model.insert(values).sql()
+            order = [self.fields[int(p.rpartition("-")[2])] for p in params]
+            built = self._built[dialect] = (text, order)
+        return built
+
+    def create(self, **values):
+        """Insert a row of these {field name: value}, as Model.create does;
+        returns the model instance."""
+        text, order = self._build()
+        values = {field.name: _given_or_default(field, values) for field in order}
+        cursor = db.execute_sql(text, [f.db_value(values[f.name]) for f in order])
+        new_id = cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
+        return self.model(id=new_id, **values)
+
+
+def _given_or_default(field, values):
+    if field.name in values:
+        return values[field.name]
+    return field.default() if callable(field.default) else field.default

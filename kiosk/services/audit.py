@@ -6,7 +6,7 @@ import json
 
 import peewee as pw
 
-from kiosk.data import tallies
+from kiosk.data import compiled, tallies
 from kiosk.data.models import AdminEvent, StaffMember, StatusEvent
 
 PAGE_SIZE = 50
@@ -27,6 +27,9 @@ def changes(before, after):
     }
 
 
+_INSERT_STATUS_EVENT = compiled.Insert(StatusEvent)
+
+
 def record_status_change(
     submission, from_status, to_status, *, staff, at, public_note="", internal_note=""
 ):
@@ -35,7 +38,7 @@ def record_status_change(
     the statistics' daily tallies count exactly those)."""
     staff_id = getattr(staff, "id", staff)
     tallies.count_change(submission, from_status, to_status, staff_id, at)
-    return StatusEvent.create(
+    return _INSERT_STATUS_EVENT.create(
         submission=submission,
         from_status=from_status,
         to_status=to_status,

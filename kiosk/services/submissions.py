@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from kiosk.data import compiled
 from kiosk.data.db import write_transaction
 from kiosk.data.models import NameWord, StatusEvent, Submission, utcnow
 from kiosk.domain import questions, search, tracking, validation, workflow
@@ -57,6 +58,11 @@ def sent_form_key(form_token, fields):
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+# Every request stored builds the same two INSERTs (this and the status
+# event's, services/audit.py): built once per SQL dialect (data/compiled.py).
+_INSERT_SUBMISSION = compiled.Insert(Submission)
+
+
 def create(
     fields, *, channel, today, staff=None, kiosk=None, form_token=None, calendar=None
 ):
@@ -80,7 +86,7 @@ def create(
         number = tracking.generate()
         try:
             with write_transaction():
-                submission = Submission.create(
+                submission = _INSERT_SUBMISSION.create(
                     number=number,
                     document_type=document_type,
                     applicant_name=fields["applicant_name"],
