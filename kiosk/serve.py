@@ -2,7 +2,11 @@
 
     .venv/bin/python -m kiosk.serve --listen 127.0.0.1:8080 [--threads 8]
         [--trusted-proxy 127.0.0.1 --trusted-proxy-headers "x-forwarded-for ..."]
-        [--with-worker]
+        [--with-worker] [--processes 2]
+
+--processes N runs N app processes on the same listening socket(s), each
+with --threads threads and its own app and database connections
+(kiosk/serve_processes.py): more than one CPU core for Python code.
 
 --with-worker also runs the message worker (kiosk/worker.py) as a child
 process, stopped with the site: one command for a single machine. In
@@ -21,8 +25,9 @@ import sys
 
 import peewee
 import waitress
+from flask import Flask
 
-from kiosk import create_app
+from kiosk import config, create_app
 from kiosk.data.db import db
 from kiosk.data.models import OfficeSettings
 
@@ -66,6 +71,13 @@ instance/config.py, for example:
 listen on 127.0.0.1 behind a reverse proxy.
 """
 
+PER_PROCESS_LIMITS = """\
+kiosk.serve: rate-limit counters are kept in memory (KIOSK_RATELIMIT_STORAGE_URL
+is memory://), and each of the {processes} processes counts on its own: a client gets
+up to {processes} times each limit. Point KIOSK_RATELIMIT_STORAGE_URL at Redis or
+Memcached to share them (README, "Running several app servers").
+"""
+
 
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(
@@ -78,6 +90,13 @@ def parse_arguments(argv=None):
         help="address to listen on, may be repeated (default 127.0.0.1:8080)",
     )
     parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="app processes sharing the listening socket(s), each with --threads",
+    )
     parser.add_argument("--connection-limit", type=int, default=CONNECTION_LIMIT)
     parser.add_argument(
         "--channel-timeout",
@@ -97,6 +116,8 @@ def parse_arguments(argv=None):
         help="also run the message worker, stopped with the site",
     )
     arguments = parser.parse_args(argv)
+    if arguments.processes < 1 or arguments.threads < 1:
+        parser.error("--processes and --threads must be at least 1")
     arguments.listen = arguments.listen or ["127.0.0.1:8080"]
     for address in arguments.listen:
         host, _, port = address.rpartition(":")
@@ -155,24 +176,50 @@ def allow_open_files(connections):
 
 def main(argv=None):
     arguments = parse_arguments(argv)
-    app = create_app()
+    single = arguments.processes == 1
+    # With several processes each one builds its own app once it has started:
+    # the parent builds none, so no database connection crosses processes.
+    app = create_app() if single else None
     public = [a for a in arguments.listen if not is_loopback(a)]
-    if public and not knows_its_public_address(app):
+    if public and not knows_its_public_address(app or _app_for_the_check()):
         sys.stderr.write(REFUSAL.format(where=", ".join(public)))
         return 2
-    trusted = {
-        name: value
-        for name in ("trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers")
-        if (value := getattr(arguments, name)) is not None
-    }
+    if not single:
+        warn_about_per_process_limits(arguments.processes)
     worker = start_worker() if arguments.with_worker else None
     try:
-        _serve(app, arguments, trusted)
+        if single:
+            serve(app, arguments, listen=" ".join(arguments.listen))
+            return 0
+        # Imported here: serve_processes builds on this module.
+        from kiosk.serve_processes import serve_processes
+
+        return serve_processes(create_app, arguments)
     finally:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-    return 0
+
+
+def _app_for_the_check():
+    """An app whose only use is the public-address check: its pooled database
+    connections are closed before any app process starts."""
+    app = create_app()
+    database = app.extensions["database"]
+    getattr(database, "close_all", database.close)()
+    return app
+
+
+def warn_about_per_process_limits(processes):
+    """Said, not refused: the limits still hold, only N times looser, and a
+    refusal would stop `--processes 2` on any machine without Redis, as
+    memory:// is the default."""
+    settings = Flask(
+        "kiosk", instance_path=config.instance_path(), instance_relative_config=True
+    )
+    config.load(settings)  # as create_app reads it, without building an app
+    if settings.config["RATELIMIT_STORAGE_URL"].startswith("memory://"):
+        sys.stderr.write(PER_PROCESS_LIMITS.format(processes=processes))
 
 
 def start_worker():
@@ -180,10 +227,18 @@ def start_worker():
     return subprocess.Popen([sys.executable, "-m", "kiosk.worker"])
 
 
-def _serve(app, arguments, trusted):
-    waitress.serve(
-        app,
-        listen=" ".join(arguments.listen),
+def serve(app, arguments, **where):
+    """waitress with this module's limits; `where` is listen=... or sockets=[...]."""
+    waitress.serve(app, **where, **waitress_options(app, arguments))
+
+
+def waitress_options(app, arguments):
+    trusted = {
+        name: value
+        for name in ("trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers")
+        if (value := getattr(arguments, name)) is not None
+    }
+    return dict(
         threads=arguments.threads,
         connection_limit=allow_open_files(arguments.connection_limit),
         channel_timeout=arguments.channel_timeout,
