@@ -92,9 +92,9 @@ def postgres_submissions(args, work):
     from tests.support.pg import DURABLE_SETTINGS, PostgresServer
 
     work = Path(work)
-    # On the disk the SQLite dataset lives on, so both pay the same fsync.
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    postgres = PostgresServer(durable=True, parent=args.data_dir).start()
+    postgres = PostgresServer(durable=True).start()
+    # On tmpfs an fsync costs nothing: say where the files were.
+    where = {"folder": str(postgres.root), "filesystem": _filesystem(postgres.root)}
     rows = []
     try:
         for threads in POSTGRES_THREADS:
@@ -110,7 +110,21 @@ def postgres_submissions(args, work):
             postgres.drop_database(url)
     finally:
         postgres.stop()
-    return {"database": "PostgreSQL", "settings": DURABLE_SETTINGS, "rows": rows}
+    return {
+        "database": "PostgreSQL", "settings": DURABLE_SETTINGS, "files": where,
+        "rows": rows,
+    }  # fmt: skip
+
+
+def _filesystem(path):
+    """The type of the filesystem `path` is on (ext4, tmpfs, ...), from /proc."""
+    best, kind = "", "unknown"
+    for line in Path("/proc/mounts").read_text().splitlines():
+        _, mount, fstype, *_ = line.split()
+        inside = str(path) == mount or str(path).startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) > len(best):
+            best, kind = mount, fstype
+    return kind
 
 
 def _stored(url):
@@ -177,10 +191,13 @@ def render(scaling):
     for key, title in (
         ("sqlite", "Processes x threads, SQLite dataset"),
         ("postgres", "Two processes on PostgreSQL (fsync, synchronous_commit and "
-                     "full_page_writes on; an empty database at the start)"),
+                     "full_page_writes on; an empty database at the start; files on "
+                     "{filesystem})"),
     ):  # fmt: skip
-        if scaling.get(key):
-            out += [f"{title}:", "", _table(COLUMNS, scaling[key]["rows"]), ""]
+        part = scaling.get(key)
+        if part:
+            title = title.format(**part.get("files", {}))
+            out += [f"{title}:", "", _table(COLUMNS, part["rows"]), ""]
     multi = [
         r for part in scaling.values() if part for r in part["rows"]
         if not r["server_timings"]

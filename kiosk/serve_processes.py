@@ -10,7 +10,7 @@ The parent only supervises:
 - SIGTERM or SIGINT: stop every child (each finishes its running requests,
   as waitress does on SIGTERM), exit 0;
 - a child that exits on its own: stop the others and exit 1. The parent does
-  not restart it itself: the service manager (systemd Restart=on-failure)
+  not restart it itself: the service manager (systemd's Restart=always)
   already restarts the whole server, with its back-off and its log, and a
   server quietly running with fewer processes would hide the failure and serve
   less than the machine was sized for.
@@ -89,7 +89,10 @@ def importable_name(function):
     if module == "__main__":  # run as `python -m package.module`
         module = sys.modules["__main__"].__spec__.name
     name = f"{module}:{function.__qualname__}"
-    if _resolve(name) is not function:
+    found = _resolve(name)
+    # Run from __main__, the copy a child imports is another function object.
+    same = found is function or (function.__module__ == "__main__" and callable(found))
+    if not same:
         raise ValueError(f"{function!r} is not importable as {name}")
     return name
 

@@ -4,9 +4,9 @@ Each pytest process (the plain runner, or each pytest-xdist worker) starts its o
 server on a free loopback port, so workers never share state or race on a lock file;
 start-up costs about a second. Databases are cheap clones of ``template1`` made per
 test. The server runs with durability switched off: it holds nothing worth keeping.
-``PostgresServer(durable=True, parent=folder)`` is the benchmark's: fsync, synchronous
-commits and full-page writes on, its files on the disk under ``folder`` (not in RAM),
-so that a commit costs what it costs on an office's server.
+``PostgresServer(durable=True)`` is the benchmark's: fsync, synchronous commits and
+full-page writes on, its files in the usual temporary folder rather than in RAM, so
+that a commit costs what it costs on an office's server.
 
 Works as root (initdb refuses to run as root, so commands go through
 ``runuser -u postgres``) and as an ordinary user (commands run directly).
@@ -90,9 +90,8 @@ DURABLE_SETTINGS = {
 class PostgresServer:
     """One initdb'd cluster and its postmaster. Use ``start()``/``stop()``."""
 
-    def __init__(self, durable: bool = False, parent: Path | None = None) -> None:
+    def __init__(self, durable: bool = False) -> None:
         self.durable = durable
-        self.parent = parent
         self.bin_dir = find_bin_dir()
         self.root: Path | None = None
         self.port: int | None = None
@@ -131,8 +130,7 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         # A short path (a unix socket path must fit in ~107 bytes), in RAM when
         # possible: nothing here is worth a disk write (unless durable).
-        where = self.parent or (tempfile.gettempdir() if self.durable else None)
-        where = where or fast_temp_root()
+        where = tempfile.gettempdir() if self.durable else fast_temp_root()
         self.root = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir=where))
         atexit.register(self.stop)  # also clean up if pytest exits abnormally
         self.socket_dir.mkdir()
