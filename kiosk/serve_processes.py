@@ -32,7 +32,7 @@ import time
 
 import waitress.adjustments
 
-from kiosk import serve
+from kiosk import serve_limits
 
 STOP_SECONDS = 30  # waitress gives running requests 5 s; imports take a few
 POLL_SECONDS = 0.2
@@ -50,7 +50,9 @@ def serve_processes(build_app, arguments):
     sockets = open_sockets(arguments.listen)
     # Raised here once (children inherit the limit), so that a warning that it
     # is too low is printed once, and every child gets the same limit.
-    arguments.connection_limit = serve.allow_open_files(arguments.connection_limit)
+    arguments.connection_limit = serve_limits.allow_open_files(
+        arguments.connection_limit
+    )
     alive_read, alive_write = os.pipe()
     children = []
     previous = {
@@ -118,7 +120,7 @@ def open_sockets(addresses):
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             sock.bind(address)
-            sock.listen(serve.BACKLOG)
+            sock.listen(serve_limits.BACKLOG)
     except OSError:
         for sock in sockets:
             sock.close()
@@ -174,7 +176,7 @@ def child_main(argv):
     arguments = argparse.Namespace(**json.loads(settings))
     sockets = [socket.socket(fileno=int(d)) for d in descriptors]
     app = _resolve(target)()
-    serve.serve(app, arguments, sockets=sockets)
+    serve_limits.serve(app, arguments, sockets=sockets)
     return 0
 
 
