@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ CONNECTIONS = 20  # held open at once, so that both processes accept some
 class Served:
     """A `kiosk.serve --processes 2 --threads 2` parent, its port and log."""
 
-    def __init__(self, tmp_path, database_url=None, host="127.0.0.1"):
+    def __init__(self, tmp_path, database_url=None, host="127.0.0.1", extra=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / "serve.log"
@@ -37,6 +38,7 @@ class Served:
         command = [
             sys.executable, "-m", "kiosk.serve",
             "--listen", f"{host}:{self.port}", "--processes", "2", "--threads", "2",
+            *extra,
         ]  # fmt: skip
         env = server_environment(tmp_path / "instance", database_url, None, None)
         with open(self.log_path, "wb") as log:
@@ -53,10 +55,11 @@ class Served:
         wait_until_healthy(self.url, self.process, self.log_path, READY_TIMEOUT)
         return self
 
-    def children(self):
-        """The app processes (they answer from the first request on)."""
+    def children(self, count=2):
+        """The parent's child processes (app processes answer from the first
+        request on)."""
         deadline = time.monotonic() + READY_TIMEOUT
-        while len(found := children_of(self.process.pid)) < 2:
+        while len(found := children_of(self.process.pid)) < count:
             assert time.monotonic() < deadline, self.log()
             time.sleep(0.05)
         self.seen.update(found)
@@ -165,6 +168,22 @@ def test_children_stop_when_the_parent_is_killed_outright(served):
     server.process.kill()
     server.process.wait()
     # Otherwise they would hold the port, and a restarted server could not bind it.
+    assert _gone(children), children
+
+
+def _command_line(pid):
+    return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+
+
+def test_with_worker_starts_one_message_worker_beside_the_app_processes(served):
+    server = served(extra=["--with-worker"]).wait_until_healthy()
+    children = server.children(count=3)
+    assert len(children) == 3
+    modules = sorted(_command_line(pid)[2].decode() for pid in children)
+    assert modules == ["kiosk.serve_processes", "kiosk.serve_processes", "kiosk.worker"]
+
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(35) == 0
     assert _gone(children), children
 
 
