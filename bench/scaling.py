@@ -30,9 +30,12 @@ TRACKED = 5_000  # numbers the PostgreSQL tracking scenario picks from
 BUDGET_KEY = "postgres_submissions"
 BUDGET = "durable submissions >= 300/s with 2 processes on PostgreSQL"
 NO_TIMINGS = (
-    "Server-side timings are not reported for these runs: with more than one "
-    "process, /__bench/timings reaches one of them only. Memory is the sum over "
-    "the app processes (largest single process in brackets)."
+    "Runs with more than one process report no server-side timings: "
+    "/__bench/timings would reach one of the processes only. Memory is the sum over "
+    "the app processes (largest single process in brackets). One process is "
+    "served by plain waitress as in bench/run.py, several by kiosk.serve's "
+    "processes with its limits (connections, timeouts, poll()), none of which a "
+    "few dozen connections reach."
 )
 
 
