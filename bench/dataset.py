@@ -224,11 +224,15 @@ def _trim(path, meta):
             "DELETE FROM status_event WHERE id > ? OR submission_id > ?",
             (meta["max_event_id"], meta["max_submission_id"]),
         )
-        # (Foreign keys are off here: nothing cascades.)
-        conn.execute(
-            "DELETE FROM name_word WHERE submission_id > ?",
-            (meta["max_submission_id"],),
-        )
+        # (Foreign keys are off here: nothing cascades.) Every table that
+        # points at a request: the answers, names and messages of a dropped
+        # one would otherwise meet the next run's request of the same id
+        # (SQLite gives a new row the highest id plus one) and fail it.
+        for table in _tables_of_requests(conn):
+            conn.execute(
+                f'DELETE FROM "{table}" WHERE submission_id > ?',
+                (meta["max_submission_id"],),
+            )
         conn.execute(
             "DELETE FROM submission WHERE id > ?", (meta["max_submission_id"],)
         )
@@ -236,6 +240,17 @@ def _trim(path, meta):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+def _tables_of_requests(conn):
+    """Every table (but status_event) with a submission_id column."""
+    query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    found = []
+    for (name,) in conn.execute(query).fetchall():
+        columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')}
+        if "submission_id" in columns and name != "status_event":
+            found.append(name)
+    return found
 
 
 def sample_rows(path, count, seed=7):

@@ -12,15 +12,22 @@ out), and the CPU time the serving thread spent in that span. With one GIL the
 CPU time per request is what bounds requests/s, and unlike wall time it hardly
 changes when other processes load the machine.
 Everything else goes to the app exactly as wsgi:app would serve it.
+
+One process: `python -m waitress bench.serve:app` (the app is built when first
+asked for). Several: `python -m bench.serve --processes N --threads T --listen
+HOST:PORT` runs kiosk.serve's processes with `build` as the factory; each
+process then keeps its own timings, so none are kept (BENCH_TIMINGS=off).
 """
 
 import json
 import logging
 import os
+import sys
 import threading
 import time
 
-from kiosk import create_app
+from kiosk import create_app, serve
+from kiosk.serve_processes import serve_processes
 
 # Waitress warns about its task queue under load, which a benchmark causes.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -68,9 +75,15 @@ class _Timed:
 
 
 class BenchApp:
-    def __init__(self, app):
+    def __init__(self, app, timed=True):
         self.app = app
+        self.timed = timed
         self.timings = Timings()
+
+    @property
+    def config(self):
+        """The app's: kiosk.serve sizes waitress's body limit from it."""
+        return self.app.config
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -79,7 +92,7 @@ class BenchApp:
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         label = environ.get(LABEL_HEADER)
-        if not label:
+        if not label or not self.timed:
             return self.app(environ, start_response)
         started, cpu = time.perf_counter(), time.thread_time()
 
@@ -131,5 +144,26 @@ def _with_baseline(flask_app):
     return flask_app
 
 
-_try_pragmas()
-app = BenchApp(_with_baseline(create_app(_overrides())))
+def build():
+    """The app a benchmark serves, in this process."""
+    _try_pragmas()
+    timed = os.environ.get("BENCH_TIMINGS") != "off"
+    return BenchApp(_with_baseline(create_app(_overrides())), timed=timed)
+
+
+def __getattr__(name):
+    """`bench.serve:app`, built on first use: a process that imports this module
+    for `build` builds only the app it serves."""
+    if name == "app":
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(name)
+
+
+def main(argv=None):
+    arguments = serve.parse_arguments(argv)
+    return serve_processes(build, arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

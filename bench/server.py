@@ -1,4 +1,10 @@
-"""Start the app under waitress in a subprocess, and read its memory use."""
+"""Start the app under waitress in a subprocess, and read its memory use.
+
+One process (as every run before --processes existed): plain `waitress
+bench.serve:app`. Several: `python -m bench.serve --processes N`, kiosk.serve's
+parent and its N app processes; /__bench/timings would reach one of them only,
+so those runs report no server-side timings (`timed` is False).
+"""
 
 import json
 import os
@@ -23,22 +29,30 @@ def free_port():
 
 
 class Server:
-    """waitress serving bench.serve:app on 127.0.0.1 with a fixed thread count."""
+    """waitress serving bench.serve's app on 127.0.0.1: `processes` processes of
+    `threads` threads each. `database` is an SQLite file or a database URL."""
 
-    def __init__(self, database, instance, log_path, threads, public_base_url):
+    def __init__(
+        self, database, instance, log_path, threads, public_base_url, processes=1
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.threads = threads
+        self.processes = processes
+        self.timed = processes == 1
         instance.mkdir(parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+        url = str(database)
         self.env.update(
             PYTHONUNBUFFERED="1",
             KIOSK_INSTANCE_PATH=str(instance),
-            KIOSK_DATABASE_URL=f"sqlite:///{database}",
+            KIOSK_DATABASE_URL=url if "://" in url else f"sqlite:///{database}",
             KIOSK_SECRET_KEY="bench-secret-key",
             KIOSK_PUBLIC_BASE_URL=public_base_url,
         )
+        if not self.timed:
+            self.env["BENCH_TIMINGS"] = "off"
         self.process = None
 
     def __enter__(self):
@@ -55,6 +69,13 @@ class Server:
             f"--threads={self.threads}",
             "bench.serve:app",
         ]  # fmt: skip
+        if self.processes > 1:
+            command = [
+                sys.executable, "-m", "bench.serve",
+                "--listen", f"127.0.0.1:{self.port}",
+                "--threads", str(self.threads),
+                "--processes", str(self.processes),
+            ]  # fmt: skip
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command,
@@ -75,25 +96,48 @@ class Server:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(10)
+                # Several processes: each lets its running requests finish.
+                self.process.wait(40 if self.processes > 1 else 10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
 
     def memory(self):
-        """Peak (VmHWM) and current (VmRSS) resident memory of waitress, in MB."""
-        values = {}
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        for line in status.splitlines():
-            name, _, rest = line.partition(":")
-            if name in ("VmHWM", "VmRSS"):
-                values[name] = int(rest.split()[0]) / 1024  # kB
-        return {"peak_rss_mb": values["VmHWM"], "rss_mb": values["VmRSS"]}
+        """Peak (VmHWM) and current (VmRSS) resident memory of waitress, in MB;
+        with several processes, the app processes' sum (and the largest one)."""
+        if self.processes == 1:
+            return _memory(self.process.pid)
+        each = [_memory(pid) for pid in _children(self.process.pid)]
+        return {
+            "peak_rss_mb": sum(m["peak_rss_mb"] for m in each),
+            "rss_mb": sum(m["rss_mb"] for m in each),
+            "peak_rss_mb_max": max(m["peak_rss_mb"] for m in each),
+            "rss_mb_max": max(m["rss_mb"] for m in each),
+            "processes": len(each),
+        }
 
     def timings(self):
-        """Server-side seconds per X-Bench-Label since the last call (and reset)."""
+        """Server-side seconds per X-Bench-Label since the last call (and reset);
+        none with several processes."""
+        if not self.timed:
+            return {}
         with urllib.request.urlopen(self.url + "/__bench/timings", timeout=10) as r:
             return json.loads(r.read())
 
     def log_tail(self, chars=4000):
         return log_tail(self.log_path, chars)
+
+
+def _memory(pid):
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            values[name] = int(rest.split()[0]) / 1024  # kB
+    return {"peak_rss_mb": values["VmHWM"], "rss_mb": values["VmRSS"]}
+
+
+def _children(pid):
+    """The app processes kiosk.serve's parent `pid` started."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in listed]

@@ -4,6 +4,9 @@ Each pytest process (the plain runner, or each pytest-xdist worker) starts its o
 server on a free loopback port, so workers never share state or race on a lock file;
 start-up costs about a second. Databases are cheap clones of ``template1`` made per
 test. The server runs with durability switched off: it holds nothing worth keeping.
+``PostgresServer(durable=True)`` is the benchmark's: fsync, synchronous commits and
+full-page writes on, its files in the usual temporary folder rather than in RAM, so
+that a commit costs what it costs on an office's server.
 
 Works as root (initdb refuses to run as root, so commands go through
 ``runuser -u postgres``) and as an ordinary user (commands run directly).
@@ -76,10 +79,19 @@ SERVER_SETTINGS = {
 }
 
 
+# What durable=True changes: a commit is on disk before it is acknowledged.
+DURABLE_SETTINGS = {
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "full_page_writes": "on",
+}
+
+
 class PostgresServer:
     """One initdb'd cluster and its postmaster. Use ``start()``/``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin_dir = find_bin_dir()
         self.root: Path | None = None
         self.port: int | None = None
@@ -117,8 +129,9 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         # A short path (a unix socket path must fit in ~107 bytes), in RAM when
-        # possible: nothing here is worth a disk write.
-        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir=fast_temp_root()))
+        # possible: nothing here is worth a disk write (unless durable).
+        where = tempfile.gettempdir() if self.durable else fast_temp_root()
+        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir=where))
         atexit.register(self.stop)  # also clean up if pytest exits abnormally
         self.socket_dir.mkdir()
         if self._as_root:
@@ -139,11 +152,12 @@ class PostgresServer:
 
         # A free port can be taken between choosing and binding it (xdist workers
         # start at the same moment), so retry with a new port a few times.
+        settings = SERVER_SETTINGS | (DURABLE_SETTINGS if self.durable else {})
         for _attempt in range(5):
             self.port = free_port()
             options = " ".join(
                 [f"-p {self.port}", f"-k {self.socket_dir}"]
-                + [f"-c {name}={value}" for name, value in SERVER_SETTINGS.items()]
+                + [f"-c {name}={value}" for name, value in settings.items()]
             )
             result = self._run(
                 "pg_ctl", "start", "-w", "-t", "30",
