@@ -3,6 +3,9 @@
 import json
 from pathlib import Path
 
+from bench import scaling
+from bench.tables import markdown_table as _table
+
 KB = 1024
 
 # (key, what is promised); each check returns (measured text, passed or None).
@@ -154,7 +157,8 @@ def evaluate(results):
         verdicts.append(
             {"key": key, "budget": promise, "measured": measured, "passed": passed}
         )
-    verdicts += results.get("scaling_budgets", [])
+    if "scaling" in results:
+        verdicts += scaling.evaluate(results["scaling"])
     return verdicts
 
 
@@ -167,6 +171,7 @@ SCENARIO_COLUMNS = (
     ("x baseline", "r", lambda r: f"{r['ratio']:.2f}"),
     ("server p50 ms", "r", lambda r: f"{r['server_p50_ms']:.1f}"),
     ("CPU ms/req", "r", lambda r: f"{r['server_cpu_ms']:.2f}"),
+    ("SQL/req", "r", lambda r: f"{r.get('statements', 0):.1f}"),
     ("bytes/resp", "r", lambda r: f"{r['bytes_per_response']:,.0f}"),
     (
         "expected status",
@@ -180,6 +185,7 @@ SINGLE_COLUMNS = (
     ("p50 ms", "r", lambda r: f"{r['p50_ms']:.1f}"),
     ("p99 ms", "r", lambda r: f"{r['p99_ms']:.1f}"),
     ("CPU ms", "r", lambda r: f"{r['cpu_ms']:.1f}"),
+    ("SQL/req", "r", lambda r: f"{r.get('statements', 0):.1f}"),
     ("requests", "r", lambda r: str(r["samples"])),
 )
 PAGE_COLUMNS = (
@@ -191,27 +197,6 @@ PAGE_COLUMNS = (
     ("JS raw KB", "r", lambda p: f"{p['js_bytes'] / KB:.1f}"),
     ("works without JS", "l", lambda p: "yes" if p["works_without_js"] else "no"),
 )
-
-
-def _table(columns, items):
-    """A Markdown table, padded so that it also reads well as plain text."""
-    rows = [[show(item) for _, _, show in columns] for item in items]
-    headings = [heading for heading, _, _ in columns]
-    widths = [max(map(len, cells)) for cells in zip(headings, *rows)]
-    aligns = [align for _, align, _ in columns]
-
-    def line(cells):
-        padded = (
-            cell.rjust(width) if align == "r" else cell.ljust(width)
-            for cell, width, align in zip(cells, widths, aligns)
-        )
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|".join(
-        "-" * (width + 1) + ":" if align == "r" else "-" * (width + 2)
-        for width, align in zip(widths, aligns)
-    )
-    return "\n".join([line(headings), f"|{rule}|", *(line(row) for row in rows)])
 
 
 def render(results):
@@ -243,6 +228,10 @@ def render(results):
             "\n(gzip: each file compressed at level 6; sent: what this server sent "
             "to a browser that accepts gzip.)"
         )
+    if results.get("scaling"):
+        text, _ = scaling.render(results["scaling"])
+        table = text.rsplit("\n- ", 1)[0]  # its verdict is in the list below
+        out += ["", "Scale-out:", "", table.rstrip()]
     out += ["", *_notes(results), "", "Budgets:", ""]
     for v in results["budgets"]:
         mark = {True: "PASS", False: "FAIL", None: "SKIP"}[v["passed"]]

@@ -20,7 +20,15 @@ if __package__ in (None, ""):
     # this folder's modules as top-level names.
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench import dataset, load, pages, qrbench, report, scenarios  # noqa: E402
+from bench import (  # noqa: E402
+    dataset,
+    load,
+    pages,
+    qrbench,
+    report,
+    scaling,
+    scenarios,
+)
 from bench.server import Server  # noqa: E402
 from kiosk.domain import tracking
 
@@ -48,6 +56,11 @@ def _arguments(argv):
     )
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a budget fails"
+    )
+    parser.add_argument(
+        "--no-scaling",
+        action="store_true",
+        help="leave out the processes x threads runs and PostgreSQL",
     )
     args = parser.parse_args(argv)
     if args.smoke:
@@ -113,6 +126,12 @@ def main(argv=None):
         with server:
             _measure(server, args, data, numbers, niks, longest, work, results)
             results["server"] = server.memory() | {"threads": args.threads}
+        if not args.no_scaling:
+            _log("scale-out: processes x threads, and PostgreSQL ...")
+            results["scaling"] = {
+                "sqlite": scaling.processes_threads(args, data.path, numbers, work),
+                "postgres": scaling.postgres_submissions(args, work),
+            }
     results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     results["environment"]["load_average_at_end"] = os.getloadavg()[0]
     results["budgets"] = report.evaluate(results)

@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 from bench import dataset, load, scenarios
-from bench.report import _table
 from bench.server import Server
+from bench.tables import markdown_table as _table
 
 BENCH_DIR = Path(__file__).resolve().parent
 PUBLIC_BASE_URL = "https://dukcapil.sijunjungkab.go.id"  # as bench/run.py

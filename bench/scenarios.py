@@ -137,13 +137,16 @@ def percentile(samples, share):
 
 
 def _server_ms(samples):
-    """Server wall time (median, p99) and CPU time (mean) per request, in ms."""
-    wall = [w for w, _ in samples]
-    cpu = [c for _, c in samples]
+    """Server wall time (median, p99) and CPU time (mean) per request, in ms,
+    and the SQL statements a request runs (mean)."""
+    wall = [sample[0] for sample in samples]
+    cpu = [sample[1] for sample in samples]
+    statements = [sample[2] for sample in samples]
     return {
         "p50_ms": statistics.median(wall) * 1000 if wall else 0.0,
         "p99_ms": percentile(wall, 0.99) * 1000,
         "cpu_ms": statistics.mean(cpu) * 1000 if cpu else 0.0,
+        "statements": statistics.mean(statements) if statements else 0.0,
         "samples": len(samples),
     }
 
@@ -268,6 +271,7 @@ def row(scenario, result, baseline_rps):
         "server_p50_ms": result.server["p50_ms"],
         "server_p99_ms": result.server["p99_ms"],
         "server_cpu_ms": result.server["cpu_ms"],
+        "statements": result.server["statements"],
         "rss_mb_after": result.rss_mb,
     }
 

@@ -37,18 +37,19 @@ LABEL_HEADER = "HTTP_X_BENCH_LABEL"
 
 
 class Timings:
-    """(wall, cpu) seconds by label; list.append is atomic under the GIL."""
+    """(wall, cpu seconds, SQL statements) by label; list.append is atomic
+    under the GIL."""
 
     def __init__(self):
         self._by_label = {}
         self._lock = threading.Lock()
 
-    def add(self, label, wall, cpu):
+    def add(self, label, wall, cpu, statements):
         samples = self._by_label.get(label)
         if samples is None:
             with self._lock:
                 samples = self._by_label.setdefault(label, [])
-        samples.append((wall, cpu))
+        samples.append((wall, cpu, statements))
 
     def take(self):
         with self._lock:
@@ -95,10 +96,11 @@ class BenchApp:
         if not label or not self.timed:
             return self.app(environ, start_response)
         started, cpu = time.perf_counter(), time.thread_time()
+        _statements.count = 0
 
         def done():
             wall = time.perf_counter() - started
-            self.timings.add(label, wall, time.thread_time() - cpu)
+            self.timings.add(label, wall, time.thread_time() - cpu, _statements.count)
 
         return _Timed(self.app(environ, start_response), done)
 
@@ -144,11 +146,31 @@ def _with_baseline(flask_app):
     return flask_app
 
 
+_statements = threading.local()  # SQL statements run by this thread's request
+
+
+def _counting_statements():
+    """Count every statement the app runs (all go through execute_sql),
+    per serving thread, for the timings."""
+    from kiosk.data.db import db
+
+    run = db.obj.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        _statements.count = getattr(_statements, "count", 0) + 1
+        return run(sql, params, *args, **kwargs)
+
+    db.obj.execute_sql = execute_sql
+
+
 def build():
     """The app a benchmark serves, in this process."""
     _try_pragmas()
     timed = os.environ.get("BENCH_TIMINGS") != "off"
-    return BenchApp(_with_baseline(create_app(_overrides())), timed=timed)
+    app = BenchApp(_with_baseline(create_app(_overrides())), timed=timed)
+    if timed:
+        _counting_statements()
+    return app
 
 
 def __getattr__(name):

@@ -52,4 +52,4 @@ def test_scaling_run_measures_every_configuration(tmp_path):
     assert results["budgets"][0]["passed"] in (True, False)
     assert scaling.BUDGET in done.stdout
     assert "Processes x threads, SQLite dataset" in done.stdout
-    assert "not reported" in done.stdout
+    assert "report no server-side timings" in done.stdout
