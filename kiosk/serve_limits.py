@@ -4,6 +4,8 @@ kiosk/serve.py (the start command) and kiosk/serve_processes.py (several app
 processes) both serve through `serve()`.
 """
 
+import ctypes
+import os
 import resource
 import sys
 
@@ -33,6 +35,9 @@ SPARE_FILES = 256
 # Each connection: its socket and, for a large body or answer, a temporary
 # file each way.
 FILES_PER_CONNECTION = 3
+# glibc's mallopt() parameter for the number of malloc arenas, and how many.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
 
 
 def allow_open_files(connections):
@@ -57,7 +62,24 @@ def allow_open_files(connections):
 
 def serve(app, arguments, **where):
     """waitress with this module's limits; `where` is listen=... or sockets=[...]."""
+    limit_malloc_arenas()
     waitress.serve(app, **where, **waitress_options(app, arguments))
+
+
+def limit_malloc_arenas(arenas=MALLOC_ARENAS):
+    """Let glibc's malloc keep `arenas` memory pools instead of up to eight per
+    core: each waitress thread would otherwise get its own, and their
+    fragments add up (peak RSS 164 MB against 143 in the benchmark's run of
+    every scenario). The same as MALLOC_ARENA_MAX in the environment, which
+    wins when set. Threads contend a little more for the pools; the benchmark
+    saw no change in throughput. Nothing happens outside glibc."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc.mallopt(M_ARENA_MAX, arenas) == 1
+    except (OSError, AttributeError):
+        return False
 
 
 def waitress_options(app, arguments):

@@ -264,3 +264,40 @@ def test_a_compiled_insert_stores_what_model_create_stores(app):
         }
         with pytest.raises(pw.IntegrityError):  # as Model.create raises it
             compiled.Insert(Submission).create(number="7KQ4M2XPR", **values)
+
+
+def test_compiled_rows_store_what_insert_many_stores(app):
+    """data/compiled.InsertRows: the rows peewee's insert_many stores, for
+    each number of rows, with its ON CONFLICT clause (the daily tallies add up)."""
+    from kiosk.data import compiled, tallies
+    from kiosk.data.models import DailyTally, NameWord
+
+    with app.app_context():
+        ours, theirs = make_submission(), make_submission()
+        fields = [NameWord.submission, NameWord.word]
+        ignore = compiled.InsertRows(NameWord, fields, lambda q: q.on_conflict_ignore())
+        for count in (1, 3, 40):  # 40: more than are kept compiled
+            words = [f"kata{count}x{i}" for i in range(count)]
+            ignore.insert([(ours.id, w) for w in words + words[:1]])
+            NameWord.insert_many(
+                [(theirs.id, w) for w in words + words[:1]], fields=fields
+            ).on_conflict_ignore().execute()
+
+        def words_of(submission):
+            query = NameWord.select(NameWord.word).where(
+                NameWord.submission == submission.id
+            )
+            return sorted(word for (word,) in query.tuples())
+
+        assert words_of(ours) == words_of(theirs)
+        day = dt.date(2026, 11, 2)
+        rows = [
+            ("channel", day, "web", "received", 0, 2),
+            ("type", day, "9", "x", 0, 1),
+        ]
+        tallies.add(rows)
+        tallies.add(rows)
+        added = DailyTally.select(DailyTally.key, DailyTally.count).where(
+            DailyTally.day == day
+        )
+        assert dict(added.tuples()) == {"web": 4, "9": 2}

@@ -89,3 +89,45 @@ def _given_or_default(field, values):
     if field.name in values:
         return values[field.name]
     return field.default() if callable(field.default) else field.default
+
+
+class InsertRows:
+    """An INSERT of several rows of `fields` (then `finish(query)`, e.g. its
+    ON CONFLICT clause), built once per SQL dialect and number of rows, up to
+    MOST_ROWS; more rows are built by peewee each time."""
+
+    MOST_ROWS = 32
+
+    def __init__(self, model, fields, finish=None):
+        self.model = model
+        self.fields = list(fields)
+        self.finish = finish or (lambda query: query)
+        self._built = {}  # (database class, rows) -> (SQL text, value order)
+
+    def _query(self, rows):
+        return self.finish(self.model.insert_many(rows, fields=self.fields))
+
+    def _build(self, count):
+        key = (type(db.obj), count)
+        built = self._built.get(key)
+        if built is None:
+            width = len(self.fields)
+            rows = [
+                [placeholder(row * width + col) for col in range(width)]
+                for row in range(count)
+            ]
+            text, params = self._query(rows).sql()
+            order = [divmod(int(p.rpartition("-")[2]), width) for p in params]
+            built = self._built[key] = (text, order)
+        return built
+
+    def insert(self, rows):
+        """Insert `rows` (tuples in the order of `fields`)."""
+        if not rows:
+            return
+        if len(rows) > self.MOST_ROWS:
+            self._query(rows).execute()
+            return
+        text, order = self._build(len(rows))
+        values = [self.fields[col].db_value(rows[row][col]) for row, col in order]
+        db.execute_sql(text, values)

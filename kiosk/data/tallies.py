@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from kiosk.data.compiled import Statement
+from kiosk.data.compiled import InsertRows, Statement
 from kiosk.data.db import db
 from kiosk.data.models import (
     DailyTally,
@@ -126,14 +126,19 @@ def add(rows):
     if not merged:
         return
     ordered = sorted((k[0], k[1], k[2], k[3], k[4], n) for k, n in merged.items())
-    (
-        DailyTally.insert_many(ordered, fields=[*KEY, DailyTally.count])
-        .on_conflict(
-            conflict_target=list(KEY),
-            update={DailyTally.count: DailyTally.count + pw.EXCLUDED.count},
-        )
-        .execute()
-    )
+    _ADD_ROWS.insert(ordered)
+
+
+# Run with every request stored and every status change: built once per SQL
+# dialect and number of rows (data/compiled.py).
+_ADD_ROWS = InsertRows(
+    DailyTally,
+    [*KEY, DailyTally.count],
+    finish=lambda query: query.on_conflict(
+        conflict_target=list(KEY),
+        update={DailyTally.count: DailyTally.count + pw.EXCLUDED.count},
+    ),
+)
 
 
 def ensure_built():

@@ -7,18 +7,16 @@ that was in the file: no location, no phone model, no hidden HTML or script.
 A PDF is kept as sent once its structure reads as one (domain/pdf_check.py).
 """
 
+import functools
 import hashlib
 import io
 import warnings
 from dataclasses import dataclass
 
 import filetype
-import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kiosk.domain import pdf_check
-
-pillow_heif.register_heif_opener()
 
 # The most pixels a photo may have, read from its header before decoding: a
 # 48-megapixel phone photo fits; a file that claims 50,000 x 50,000 pixels in
@@ -102,8 +100,18 @@ def check(data, max_bytes):
     return _redraw(data, kind)
 
 
+@functools.cache
+def _open_phone_photos():
+    """Teach Pillow HEIC/HEIF, on the first photo: the library weighs about
+    6 MB in every app process, most of which never receives a file."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 def _redraw(data, kind):
     """Decode a photo within the pixel limit and encode it afresh."""
+    _open_phone_photos()
     with warnings.catch_warnings():
         # Over MAX_IMAGE_PIXELS Pillow only warns; here that is a refusal.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

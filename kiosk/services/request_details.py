@@ -1,5 +1,6 @@
 """Storing and reading a request's answers to its document's own questions."""
 
+from kiosk.data import compiled
 from kiosk.data.models import (
     DocumentType,
     NameWord,
@@ -14,36 +15,38 @@ def store(submission_id, answers):
     """Write `answers` (questions.clean's) inside the caller's transaction,
     with the words of each person's name for staff search."""
     plain = questions.plain_answers(answers)
-    if plain:
-        RequestAnswer.insert_many(
-            [(submission_id, name, text) for name, text in plain],
-            fields=[
-                RequestAnswer.submission,
-                RequestAnswer.question,
-                RequestAnswer.value,
-            ],
-        ).execute()
+    _INSERT_ANSWERS.insert([(submission_id, name, text) for name, text in plain])
     people = questions.people(answers)
     if not people:
         return
-    RequestPerson.insert_many(
-        [(submission_id, *person) for person in people],
-        fields=[
-            RequestPerson.submission,
-            RequestPerson.role,
-            RequestPerson.position,
-            RequestPerson.name,
-            RequestPerson.nik,
-        ],
-    ).execute()
+    _INSERT_PEOPLE.insert([(submission_id, *person) for person in people])
     words = []
     for _, _, name, _ in people:
         words.extend(w for w in search.name_words(name) if w not in words)
-    if words:
-        NameWord.insert_many(
-            [(submission_id, word) for word in words],
-            fields=[NameWord.submission, NameWord.word],
-        ).on_conflict_ignore().execute()
+    _INSERT_NAME_WORDS.insert([(submission_id, word) for word in words])
+
+
+# Written with every request stored: built once per SQL dialect and number of
+# rows (data/compiled.py).
+_INSERT_ANSWERS = compiled.InsertRows(
+    RequestAnswer,
+    [RequestAnswer.submission, RequestAnswer.question, RequestAnswer.value],
+)
+_INSERT_PEOPLE = compiled.InsertRows(
+    RequestPerson,
+    [
+        RequestPerson.submission,
+        RequestPerson.role,
+        RequestPerson.position,
+        RequestPerson.name,
+        RequestPerson.nik,
+    ],
+)
+_INSERT_NAME_WORDS = compiled.InsertRows(
+    NameWord,
+    [NameWord.submission, NameWord.word],
+    finish=lambda query: query.on_conflict_ignore(),
+)
 
 
 def read(submission_id):

@@ -61,6 +61,7 @@ def sent_form_key(form_token, fields):
 # Every request stored builds the same two INSERTs (this and the status
 # event's, services/audit.py): built once per SQL dialect (data/compiled.py).
 _INSERT_SUBMISSION = compiled.Insert(Submission)
+_INSERT_NAME_WORDS = compiled.InsertRows(NameWord, [NameWord.submission, NameWord.word])
 
 
 def create(
@@ -127,12 +128,7 @@ def create(
 
 def store_name_words(submission_id, name):
     """The words staff can find the request by (inside the caller's transaction)."""
-    words = search.name_words(name)
-    if words:
-        NameWord.insert_many(
-            [(submission_id, word) for word in words],
-            fields=[NameWord.submission, NameWord.word],
-        ).execute()
+    _INSERT_NAME_WORDS.insert([(submission_id, w) for w in search.name_words(name)])
 
 
 def open_requests_like(fields, form_token=None, limit=5):

@@ -39,9 +39,12 @@ KINDS = {
     "office": ("SETTINGS_CACHE_SECONDS", 1),
     "document_types": ("SETTINGS_CACHE_SECONDS", 1),
     "queue_counts": ("QUEUE_COUNTS_CACHE_SECONDS", 1),
-    "pages": ("PAGE_CACHE_SECONDS", 1024),
+    # A resident reloading their own page gets a 304 (web/revalidation.py):
+    # a few hundred pages serve those that several people open at once.
+    "pages": ("PAGE_CACHE_SECONDS", 256),
     "statistics": ("STATS_CACHE_SECONDS", 64),
-    "qr": ("QR_CACHE_SECONDS", 4096),
+    # A browser keeps each image and revalidates without drawing (304).
+    "qr": ("QR_CACHE_SECONDS", 1024),
     "calendar": ("SETTINGS_CACHE_SECONDS", 2),
     "public_digest": ("SETTINGS_CACHE_SECONDS", 1),
     "message_settings": ("SETTINGS_CACHE_SECONDS", 1),

@@ -156,6 +156,12 @@ class ApplicationForm(FlaskForm):
             _CLASSES_WITH_ONLY[kept] = found  # one per page and document
         return found
 
+    @classmethod
+    def for_document(cls, code):
+        """This form with the fields a request for document `code` is
+        answered in: its own questions, not the other documents'."""
+        return cls.with_only((*FIELD_ORDER, *questions.form_fields(code)))
+
     @property
     def asks_notify(self):
         """Whether residents choose how to be told (the office sends messages)."""

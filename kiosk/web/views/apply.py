@@ -28,10 +28,16 @@ CHECK_PAGE = apply_flow.CHECK_PAGE
 
 def _form(posted=None, only=None):
     """The form filled with the session's answers and what was just posted
-    (with `only` these fields: a page shown, not checked)."""
+    (with `only` these fields: a page shown, not checked). Only the chosen
+    document's fields are bound, and all when none is chosen."""
     draft = apply_flow.draft()
     data = apply_flow.formdata(draft["answers"], posted)
-    kind = ApplicationForm if only is None else ApplicationForm.with_only(only)
+    if only is not None:
+        kind = ApplicationForm.with_only(only)
+    elif data.get("document_type") in {t.code for t in caches.document_types()}:
+        kind = ApplicationForm.for_document(data["document_type"])
+    else:
+        kind = ApplicationForm
     form = kind(formdata=data, locale=current_locale())
     if not form.language.data:
         form.language.data = current_locale()
