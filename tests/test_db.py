@@ -160,7 +160,10 @@ def test_submission_and_first_event_are_written_together(app, monkeypatch):
         def failing_create(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(StatusEvent, "create", failing_create)
+        from kiosk.services import audit
+
+        # The first status event's insert (services/audit.py) fails.
+        monkeypatch.setattr(audit._INSERT_STATUS_EVENT, "create", failing_create)
         with pytest.raises(RuntimeError):
             make_submission()
         assert Submission.select().count() == 0
