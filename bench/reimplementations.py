@@ -272,12 +272,70 @@ def record_lookups(site):
     site.time_pages(Swap([(vars(public_record), "find", library_find)]), ["tracking"])
 
 
+class LibraryInsert:
+    """compiled.Insert's interface, doing what peewee's Model.create does."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def create(self, **values):
+        return self.model.create(**values)
+
+
+class LibraryRows:
+    """compiled.InsertRows's interface, building peewee's insert_many each time."""
+
+    def __init__(self, compiled_rows):
+        self.kept = compiled_rows
+
+    def insert(self, rows):
+        if rows:
+            query = self.kept.model.insert_many(rows, fields=self.kept.fields)
+            self.kept.finish(query).execute()
+
+
+def stored_requests(site):
+    """A request stored: its INSERTs built once (data/compiled.py) or by peewee."""
+    from kiosk.data import tallies
+    from kiosk.services import audit, request_details, submissions
+    from tests.support.factories import make_submission
+
+    places = [
+        (vars(submissions), "_INSERT_SUBMISSION", LibraryInsert(Submission)),
+        (vars(audit), "_INSERT_STATUS_EVENT", LibraryInsert(StatusEvent)),
+        (vars(tallies), "_ADD_ROWS", LibraryRows(tallies._ADD_ROWS)),
+        (vars(submissions), "_INSERT_NAME_WORDS",
+         LibraryRows(submissions._INSERT_NAME_WORDS)),
+        (vars(request_details), "_INSERT_ANSWERS",
+         LibraryRows(request_details._INSERT_ANSWERS)),
+    ]  # fmt: skip
+    swap = Swap(places)
+    details = {"ktp_reason": "lost", "ktp_recorded": "yes"}
+
+    def store():
+        with site.app.app_context(), db.connection_context():
+            made = make_submission(code="KTP", details=details)
+            return (made.status, made.due_date, request_details.read(made.id))
+
+    equal = []
+    for library in (False, True):
+        swap(library)
+        equal.append(store())
+    swap(False)
+    section(
+        "5. compiled.Insert and InsertRows: a request stored", [equal[0] == equal[1]]
+    )
+    compare("store a request (KTP-el, two answers)", store, swap=swap, unit="ms")
+
+
 def main():
     with tempfile.TemporaryDirectory(dir=fast_temp_root()) as folder:
         site = Site(Path(folder), rows=2000)
         print(f"Medians of {ROUNDS} rounds, wall time; ours: the project's code")
         print(" " * 48 + "ours   library  lib/ours     saved     share noise won")
-        for bench in (messages, date_formats, qr_codes, record_lookups):
+        for bench in (
+            messages, date_formats, qr_codes, record_lookups, stored_requests,
+        ):  # fmt: skip
             bench(site)
 
 

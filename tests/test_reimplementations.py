@@ -105,27 +105,6 @@ def test_lazy_labels_and_gettext_match_flask_babel(app, locale):
             assert shown == [plain.gettext(label._args[0]) for label in labels]
 
 
-@pytest.mark.parametrize("locale", ["id", "en"])
-def test_the_request_locale_is_flask_babels_own(app, locale):
-    """i18n.request_locale reads where flask-babel keeps the chosen locale."""
-    other = "en" if locale == "id" else "id"
-    with app.test_request_context(f"/?lang={locale}"):
-        # force_locale() before anything chose the request's locale leaves
-        # None where flask-babel keeps it.
-        with flask_babel.force_locale(other):
-            assert i18n.current_locale() == other
-        assert i18n.current_locale() == locale
-    with app.test_request_context(f"/?lang={locale}"):
-        assert i18n.request_locale() is flask_babel.get_locale()
-        assert i18n.current_locale() == locale
-        other = "en" if locale == "id" else "id"
-        with flask_babel.force_locale(other):
-            assert i18n.request_locale() is flask_babel.get_locale()
-            assert i18n.current_locale() == other
-        assert i18n.current_locale() == locale
-    assert i18n.current_locale() == "id"  # outside the app: the default
-
-
 def _library_minute(value):
     """flask-babel's medium date and short time put into babel's glue, and
     the zone's abbreviation: what dates.MINUTE means."""
