@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.data import public_record
 from kiosk.data.models import (
     DocumentType,
     OfficeSettings,
@@ -266,20 +265,6 @@ def test_a_purge_moves_the_tag(app, client):
     assert client.get(f"/t/{number}").headers["ETag"] != before
 
 
-def test_a_request_without_public_changes_renders_as_one_with_them(app, client):
-    """The shortcut that skips reading marks, papers and a booking for a
-    request that has had none gives the page the full reading gives."""
-    with app.app_context():
-        number = make_submission(status="ready").number
-    for kind in KINDS:
-        url = kind.format(number) + "?lang=en"
-        short = client.get(url).data
-        with app.app_context():
-            public_record.note_change(Submission.by_number(number).id)
-        full = client.get(url)
-        assert full.data == short, kind
-
-
 # -- QR images ----------------------------------------------------------------
 
 
@@ -316,46 +301,3 @@ def test_a_qr_tag_stands_for_the_address_it_holds(make_app):
     assert len(tags) == 2
     client = make_app(PUBLIC_BASE_URL="https://a.example.go.id").test_client()
     assert client.get(f"/t/{number}/qr.png").headers["ETag"] not in tags
-
-
-def test_a_database_from_before_the_counts_gets_them_at_the_start(make_app):
-    """Upgrading (or restoring an older backup): the start creates the
-    PublicChange table and gives a row to each request with a tick, a paper
-    or a booking, so their pages still read those."""
-    from kiosk.data.db import db
-
-    old = make_app()
-    with old.app_context():
-        clerk = make_staff()
-        ticked = make_submission()
-        _ticked(old, ticked.number, clerk)
-        booked = make_submission(status="ready")
-        plain = make_submission()
-        offered = collection.offered(
-            dt.datetime.now(ZoneInfo("Asia/Jakarta")).replace(tzinfo=None),
-            calendar.office_calendar(dt.date.today()),
-        )
-        start = next(slot for _day, slots in offered for slot in slots).start
-        collection.book(
-            Submission.by_number(booked.number),
-            start,
-            dt.datetime.now(ZoneInfo("Asia/Jakarta")).replace(tzinfo=None),
-            calendar.office_calendar(dt.date.today()),
-        )
-    with old.app_context(), db.connection_context():
-        db.drop_tables([PublicChange])
-    english = {"Accept-Language": "en"}
-    app = make_app()
-    client = app.test_client()
-    with app.app_context():
-        counted = {row.submission_id for row in PublicChange.select()}
-        assert counted == {ticked.id, booked.id}
-        assert plain.id not in counted
-    assert (
-        "Your time to collect"
-        in client.get(f"/t/{booked.number}", headers=english).text
-    )
-    page = client.get(f"/t/{ticked.number}", headers=english).text
-    assert page.count("<li>") < client.get(
-        f"/t/{plain.number}", headers=english
-    ).text.count("<li>")

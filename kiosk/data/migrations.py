@@ -4,7 +4,7 @@ import datetime as dt
 
 import peewee
 
-from kiosk.data import models, name_index, public_record, seed, tallies
+from kiosk.data import models, name_index, seed, tallies
 from kiosk.data.db import db
 from kiosk.domain import search
 
@@ -52,34 +52,12 @@ def migrate():
 
 
 def _schema():
-    counted = db.table_exists(models.PublicChange._meta.table_name)
     db.create_tables(
         models.ALL_MODELS + models.REBUILT_MODELS + models.ADDED_MODELS, safe=True
     )
-    if not counted:
-        fill_public_changes()
     for name in DROPPED_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
     seed.ensure_defaults()
-
-
-def fill_public_changes():
-    """Give each request that has checklist marks, papers or a collection
-    booking a PublicChange row, when the table is new (an upgrade, or the
-    restore of a backup made before it existed): the tracking page reads
-    those only for a request with a row."""
-    with_changes = (
-        models.RequirementMark.select(models.RequirementMark.submission)
-        .union(
-            models.RequestPaper.select(models.RequestPaper.submission).where(
-                models.RequestPaper.submission.is_null(False)
-            )
-        )
-        .union(models.CollectionBooking.select(models.CollectionBooking.submission))
-    )
-    ids = [submission_id for (submission_id,) in with_changes.tuples()]
-    for start in range(0, len(ids), NAME_WORDS_BATCH):
-        public_record.note_changes(ids[start : start + NAME_WORDS_BATCH])
 
 
 def fill_name_words(batch=None):

@@ -689,12 +689,12 @@ class PublicChange(BaseModel):
     """How often what the public sees of a request changed other than by a
     status change or a moved due date (which the request's own row shows):
     a clerk's tick, a paper sent, decided or erased, a collection time booked,
-    moved, cancelled or handled. Together with the request's version and due
-    date it makes the tracking page's and the API's ETag (web/revalidation.py),
-    read in one statement instead of rendering; a request without a row has
-    had no such change, and its page needs no checklist marks, papers or
-    booking read. Rebuilt at the start after a restore of a backup made
-    before it existed (migrations.fill_public_changes)."""
+    moved, cancelled or handled, the purge. Together with the request's
+    version and due date it makes the tracking page's and the API's ETag
+    (web/revalidation.py), read in one statement instead of rendering. A
+    request without a row has had no such change since the table was made;
+    the ETag also changes with each release, so a page from before it is
+    never taken for current."""
 
     submission = pw.ForeignKeyField(
         Submission, primary_key=True, backref="public_change", on_delete="CASCADE"
@@ -703,4 +703,4 @@ class PublicChange(BaseModel):
     changed_at = pw.DateTimeField(default=utcnow)
 
 
-REBUILT_MODELS += [PublicChange]
+ADDED_MODELS += [PublicChange]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from kiosk.data.compiled import InsertRows, Statement
+from kiosk.data.compiled import InsertRows
 from kiosk.data.db import db
 from kiosk.data.models import (
     DailyTally,
@@ -44,24 +44,10 @@ KEY = (
 )
 
 
-def _build_zone_query():
-    return (
-        OfficeSettings.select(OfficeSettings.timezone)
-        .order_by(OfficeSettings.id)
-        .limit(_ONE)
-    )
-
-
-_ONE = 1
-# Read with every request stored and every status change: built once
-# (data/compiled.py), as building it cost more than running it.
-_ZONE = Statement(_build_zone_query, _ONE)
-
-
 def office_zone():
-    rows = _ZONE.rows(_ONE)
+    name = OfficeSettings.select(OfficeSettings.timezone).order_by(OfficeSettings.id)
     try:
-        return ZoneInfo((rows[0][0] if rows else None) or "Asia/Jakarta")
+        return ZoneInfo(name.scalar() or "Asia/Jakarta")
     except (ValueError, KeyError):
         return ZoneInfo("Asia/Jakarta")
 

@@ -87,12 +87,6 @@ def public_checklist(number):
     return checklist.items(rows[0][0], rows[0][1], marks)
 
 
-def unmarked_checklist(document):
-    """The checklist of a request no clerk has ticked anything of, from its
-    DocumentType row (kept by the process): every requirement not received."""
-    return checklist.items(document.requirements_id, document.requirements_en, [])
-
-
 @dataclass
 class Recorded:
     """What a save of the checklist did."""

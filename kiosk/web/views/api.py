@@ -22,7 +22,7 @@ def track(number):
     if check.still_fresh():
         return check.not_modified()
     record = lookup.find(number)
-    view = lookup.public_view(record, changed=check.version.changes > 0)
+    view = lookup.public_view(record)
     return check.attach(_status_json(record, view))
 
 

@@ -14,7 +14,7 @@ from flask import (
 from kiosk.data import public_record
 from kiosk.domain import checklist, tracking, workflow
 from kiosk.services import collection, request_details, requirements
-from kiosk.web import caches, i18n
+from kiosk.web import i18n
 from kiosk.web.dates import office_today
 from kiosk.web.i18n import current_locale
 
@@ -80,10 +80,8 @@ def well_formed_or_404(number):
     return parsed.number
 
 
-def public_view(record, changed=True):
-    """Template context for a request's public pages. `changed` False: the
-    request has had no public change but its status (data/public_record.py),
-    so it has no checklist marks and no collection booking to read."""
+def public_view(record):
+    """Template context for a request's public pages."""
     status = record.status
     # Only the note given with the current status: an older one (what was
     # missing, before the documents came) would read as today's news.
@@ -91,11 +89,7 @@ def public_view(record, changed=True):
     current_note = last.note if last is not None and last.status == status else ""
     late = workflow.is_late(status, record.due_date, office_today())
     locale = current_locale()
-    document = None if changed else caches.document_type(record.document_code)
-    if document is None:
-        items = requirements.public_checklist(record.number)
-    else:
-        items = requirements.unmarked_checklist(document)
+    items = requirements.public_checklist(record.number)
     # What the office has not received, while it still matters: until the
     # document is ready (never who ticked what, nor when).
     still_needed = [
@@ -133,7 +127,7 @@ def public_view(record, changed=True):
         # The time booked to collect the document, shown while it is ready.
         "collection_booking": (
             collection.booking_by_number(record.number)
-            if status == workflow.READY and changed
+            if status == workflow.READY
             else None
         ),
     }

@@ -70,9 +70,8 @@ def tracking_page(number):
 
     def render():
         record = lookup.find(number)
-        changed = check.version.changes > 0
-        view = lookup.public_view(record, changed)
-        papers = request_papers.of_number(number) if changed else []
+        view = lookup.public_view(record)
+        papers = request_papers.of_number(number)
         view["paper_rows"] = paper_summary.rows(record, papers, current_locale())
         return render_template("public/tracking.html", **view)
 
