@@ -4,7 +4,6 @@ import re
 
 import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from kiosk.data.db import db
 from kiosk.data.models import ROLES, StaffMember
@@ -57,6 +56,10 @@ def check_password_rules(password, names=()):
         if len(name) >= _NAME_MIN and name in plain:
             raise AccountError("password_has_name")
     words = [word for name in names for word in re.split(r"[\W_]+", name) if word]
+    # Imported here: its word lists take about 12 MB, which a server process
+    # that never sets a password should not carry.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:_SCORED_LENGTH], user_inputs=names + words)
     if result["score"] < MIN_PASSWORD_SCORE:
         raise AccountError("password_too_common")
