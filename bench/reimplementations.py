@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import ChainMap
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import flask_babel  # noqa: E402
+import jinja2  # noqa: E402
 import peewee as pw  # noqa: E402
 import qrcode  # noqa: E402
 from babel import dates  # noqa: E402
@@ -40,9 +42,11 @@ from kiosk.web import i18n  # noqa: E402
 from tests.support.tmpfs import fast_temp_root  # noqa: E402
 
 ROUNDS, BATCH_NS, CLOCK = 41, 10_000_000, time.perf_counter_ns
+# Pages are made anew each time (no page or queue-count cache); the office
+# settings are kept for their usual time, as a server keeps them.
 CONFIG = dict(
     TESTING=True, SECRET_KEY="x", RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False,
-    SETTINGS_CACHE_SECONDS=0, PAGE_CACHE_SECONDS=0, QUEUE_COUNTS_CACHE_SECONDS=0,
+    PAGE_CACHE_SECONDS=0, QUEUE_COUNTS_CACHE_SECONDS=0,
 )  # fmt: skip
 # CSRF and one-time form tokens differ on every page: left out when comparing.
 _TOKENS = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
@@ -203,6 +207,8 @@ def messages(site):
     ours, jinja = i18n._translate, site.app.jinja_env
     lazies = [o for o in gc.get_objects() if type(o) is LazyString and o._func is ours]
     changes = [(vars(i18n.babel), "domain_instance", flask_babel.Domain())]
+    # current_locale() then asks flask-babel's get_locale() every time.
+    changes += [(vars(i18n), "_g_values", dict)]
     babels = probe.jinja_env.globals.items()
     changes += [(jinja.globals, k, v) for k, v in babels if k == "_" or "gettext" in k]
     changes += [(vars(s), "_func", flask_babel.gettext) for s in lazies]
@@ -328,6 +334,24 @@ def stored_requests(site):
     compare("store a request (KTP-el, two answers)", store, swap=swap, unit="ms")
 
 
+def template_globals(site):
+    """Jinja's own ChainMap as every template's globals, not TemplateGlobals."""
+    jinja = site.app.jinja_env
+    pages = ["tracking", "apply", "stats", "staff queue"]
+    for name in pages:
+        site.pages[name]()  # their templates loaded, so that each is swapped
+    imports = jinja.from_string('{% from "components/status.html" import progress %}')
+    plain = partial(jinja2.Environment.make_globals, jinja)
+    changes = [(vars(jinja), "make_globals", plain)]
+    kept = [imports, *jinja.cache.values()]
+    changes += [(vars(t), "globals", ChainMap(*t.globals.maps)) for t in kept]
+    swap = Swap(changes, jinja)
+    equal = swap.same(lambda: [_TOKENS.sub("", site.pages[n]().text) for n in pages])
+    section("6. TemplateGlobals: the keys Jinja subtracts on each import, a set", equal)
+    compare("{% from ... import %}", imports.render, swap=swap, context=site.request)
+    site.time_pages(swap, pages)
+
+
 def main():
     with tempfile.TemporaryDirectory(dir=fast_temp_root()) as folder:
         site = Site(Path(folder), rows=2000)
@@ -335,6 +359,7 @@ def main():
         print(" " * 48 + "ours   library  lib/ours     saved     share noise won")
         for bench in (
             messages, date_formats, qr_codes, record_lookups, stored_requests,
+            template_globals,
         ):  # fmt: skip
             bench(site)
 

@@ -73,9 +73,13 @@ BLUEPRINTS = (
 htmx = Htmx()
 
 
+class KioskFlask(Flask):
+    jinja_environment = templating.Environment
+
+
 def create_app(test_config=None):
     """Build the application: config, extensions, request hooks, blueprints."""
-    app = Flask(
+    app = KioskFlask(
         __name__,
         instance_path=config.instance_path(),
         instance_relative_config=True,

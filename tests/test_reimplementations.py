@@ -1,12 +1,13 @@
 """Code kept in place of a library's own API for speed gives the library's answers.
 
-Four pieces do what a library does, faster (their gains are measured by
-bench/reimplementations.py and written beside each): the request's catalog kept
-on `g` and templates asking it directly (web/i18n.py), date patterns parsed once
-(web/dates.py; babel's own named formats are compared in test_i18n.py), the QR
-mask chosen with bit operations (domain/qr.py), and the public record read by
-SQL built once (data/public_record.py). Each is compared here with the library
-doing the same work.
+Six pieces do what a library does, faster (their gains are measured by
+bench/reimplementations.py and written beside each): the request's catalog and
+locale kept on `g` and templates asking it directly (web/i18n.py), date patterns
+parsed once (web/dates.py; babel's own named formats are compared in
+test_i18n.py), the QR mask chosen with bit operations (domain/qr.py), the public
+record read by SQL built once (data/public_record.py), a request's INSERTs built
+once (data/compiled.py) and templates' globals with a set of keys
+(web/templating.py). Each is compared here with the library doing the same work.
 """
 
 import datetime as dt
@@ -103,6 +104,70 @@ def test_lazy_labels_and_gettext_match_flask_babel(app, locale):
     for language, shown in ((locale, ours), (other, ours_other)):
         with _plain_flask_babel_app(language).test_request_context("/"):
             assert shown == [plain.gettext(label._args[0]) for label in labels]
+
+
+def test_the_kept_catalog_and_locale_follow_force_locale_and_refresh(app):
+    """The catalog and language read from flask-babel's state on `g` are the
+    ones its own get_locale() gives: in a forced locale, nested, after it and
+    after refresh()."""
+    template = "{{ _('Received') }} {{ current_locale() }}"
+    with app.test_request_context("/?lang=id"):
+        app.preprocess_request()
+        shown = [render_template_string(template)]
+        with flask_babel.force_locale("en"):
+            shown.append(render_template_string(template))
+            with flask_babel.force_locale("id"):
+                shown.append(render_template_string(template))
+            shown.append(str(i18n.STATUS_LABELS["submitted"]))
+        shown.append(render_template_string(template))
+        flask_babel.refresh()
+        shown.append(i18n.current_locale())
+        assert flask_babel.get_locale().language == "id"
+    assert shown == [
+        "Diterima id",
+        "Received en",
+        "Diterima id",
+        "Received",
+        "Diterima id",
+        "id",
+    ]
+
+
+def test_template_globals_are_jinjas_with_a_set_of_keys(app):
+    """TemplateGlobals (web/templating.py) is what make_globals gives, and its
+    keys are ChainMap's, globals added after a template was loaded included."""
+    from collections import ChainMap
+
+    from kiosk.web.templating import TemplateGlobals
+
+    jinja = app.jinja_env
+    template = jinja.get_template("public/tracking.html")
+    assert type(template.globals) is TemplateGlobals
+    jinja.globals["added_later"] = 1
+    try:
+        assert template.globals.keys() == set(ChainMap(*template.globals.maps))
+        assert "added_later" in template.globals.keys()
+    finally:
+        del jinja.globals["added_later"]
+
+
+def test_pages_with_imported_macros_render_as_with_jinjas_chainmap(app, client):
+    """The same pages with every template's globals Jinja's own ChainMap."""
+    from collections import ChainMap
+
+    with app.app_context():
+        number = make_submission(status="ready").number
+    paths = [f"/t/{number}", "/apply", "/stats", f"/t/{number}/receipt"]
+    ours = [client.get(path).get_data(as_text=True) for path in paths]
+    for template in list(app.jinja_env.cache.values()):
+        template.globals = ChainMap(*template.globals.maps)
+        template._module = None
+    theirs = [client.get(path).get_data(as_text=True) for path in paths]
+    tokens = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
+    assert [tokens.sub("", page) for page in ours] == [
+        tokens.sub("", page) for page in theirs
+    ]
+    assert all("<main" in page for page in ours)
 
 
 def _library_minute(value):
