@@ -883,3 +883,47 @@ def test_a_subject_nik_search_uses_the_request_person_nik_index(app):
     else:
         assert not re.search(r"^SCAN (request_person|t\d)\b", plan, re.M), plan
     assert [s.id for s in query] == [777]
+
+
+def test_a_page_read_with_its_columns_only_shows_what_whole_rows_show(
+    app, clerk, monkeypatch
+):
+    """queue.PAGE_COLUMNS: the same pages as with every column of the request,
+    its type and its recorder (statuses, channels, late tags, duplicates, an
+    erased name, the person a certificate is for)."""
+    from tests.support.factories import LONG_AGO, nik
+
+    twice = nik()
+    for status in ("submitted", "verifying", "needs_info", "processing", "ready"):
+        make_submission(status=status, today=LONG_AGO, channel="kiosk")
+    for status in ("completed", "rejected"):
+        make_submission(status=status, channel="counter")
+    make_submission(code="KTP", nik=twice)
+    make_submission(code="KTP", nik=twice, channel="whatsapp")
+    erased = make_submission(status="completed")
+    Submission.update(nik="", applicant_name="", purged_at=utcnow()).where(
+        Submission.id == erased.id
+    ).execute()
+    make_submission("AKL", details={**CHILD, "child_name": "Nur Hidayati"})
+    paths = [
+        "/staff",
+        "/staff?status=completed",
+        "/staff?order=oldest",
+        "/staff?q=" + twice,
+    ]
+    tokens = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
+
+    def pages():
+        return [
+            tokens.sub("", clerk.get(path).get_data(as_text=True)) for path in paths
+        ]
+
+    narrow = pages()
+    monkeypatch.setattr(
+        queue, "PAGE_COLUMNS", (Submission, DocumentType, queue.StaffMember)
+    )
+    assert pages() == narrow
+    text = "\n".join(narrow)
+    assert "Possible duplicate" in text and "Late" in text and "(erased)" in text
+    assert "Nur Hidayati" in text
+    assert len(shown(clerk.get("/staff?status=completed"))) == 2
