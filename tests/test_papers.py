@@ -76,6 +76,31 @@ def test_a_photo_sent_while_applying_goes_with_the_request(app, client):
     assert paper.draft_key is None
 
 
+def test_a_draft_begun_here_gets_the_files_sent_from_its_papers_page(app, client):
+    """A new draft looks for no files until its papers page is opened; after
+    that, what was sent there goes with the request."""
+    client.get("/apply?document_type=" + form_data()["document_type"])
+    assert _upload(client, "/apply/papers", files.jpeg()).status_code == 303
+    fields = form_data(form_token="u" * 32, step="confirm")
+    sent = client.post("/apply/check", data=fields)
+    assert sent.status_code == 303
+    paper = RequestPaper.get()
+    assert paper.submission_id == Submission.get().id and paper.draft_key is None
+
+
+def test_sending_a_draft_whose_papers_page_was_never_opened_reads_no_files(
+    client, monkeypatch
+):
+    def no_files_expected(**owner):
+        raise AssertionError(f"files of {owner} read")
+
+    client.get("/apply?document_type=" + form_data()["document_type"])
+    monkeypatch.setattr(request_papers, "listed", no_files_expected)
+    fields = form_data(form_token="v" * 32, step="confirm")
+    assert client.post("/apply/check", data=fields).status_code == 303
+    assert Submission.select().count() == 1
+
+
 @pytest.mark.parametrize(
     ("make", "kind", "mimetype"),
     [

@@ -85,6 +85,12 @@ def draft():
     return session.get(SESSION_KEY) or {"answers": {}, "token": "", "via": ""}
 
 
+def may_hold_papers():
+    """Whether the draft may hold files: only once the resident has opened its
+    papers page. A session begun before drafts said so counts as one that may."""
+    return draft().get("papers", True)
+
+
 def save(answers=None, **values):
     current = draft()
     if answers is not None:

@@ -67,7 +67,8 @@ def _start_draft():
     via = request.args.get("via")
     values = {}
     if not draft["token"]:
-        values["token"] = secrets.token_urlsafe(24)
+        # No files yet: sending it looks for none until its papers page is opened.
+        values.update(token=secrets.token_urlsafe(24), papers=False)
     if via and kiosk_devices.kiosk_from_reference(via):
         values["via"] = via
     answers = dict(draft["answers"])

@@ -41,12 +41,16 @@ bp = Blueprint("papers", __name__)
 
 def draft_key(create=False):
     """The key of the session's draft files (a digest of the draft's token:
-    the token itself never reaches the database), or None."""
+    the token itself never reaches the database), or None.
+
+    `create`: the resident is on the papers page, the one place a draft gets
+    files; the draft is then marked as one that may hold some.
+    """
     draft = apply_flow.draft()
     token = draft["token"]
-    if not token and create:
-        token = secrets.token_urlsafe(24)
-        apply_flow.save(token=token)
+    if create and not (token and apply_flow.may_hold_papers()):
+        token = token or secrets.token_urlsafe(24)
+        apply_flow.save(token=token, papers=True)
     if not token:
         return None
     return keyed_digest(f"papers:{token}".encode()).hex()
@@ -141,15 +145,21 @@ def remove_draft_paper(stored_id):
     return redirect(url_for("papers.apply_papers"), 303)
 
 
+def _draft_with_papers():
+    """The draft's key when it may hold files, else None (no query: most
+    residents send none, and sending is the busiest write)."""
+    return draft_key() if apply_flow.may_hold_papers() else None
+
+
 def draft_count():
     """How many files the session's draft holds (for the check page)."""
-    key = draft_key()
+    key = _draft_with_papers()
     return len(request_papers.listed(draft_key=key)) if key else 0
 
 
 def attach_on_send(submission):
     """The request was sent from this session: its draft's files are its own."""
-    key = draft_key()
+    key = _draft_with_papers()
     if key:
         locale = current_locale()
         requirements = request_papers.requirements(submission.document_type, locale)
