@@ -173,7 +173,7 @@ def _utc_midnight(day, zone):
 def filtered(filters, today, zone):
     """All requests matching the filters (unordered), with type and recorder."""
     query = (
-        Submission.select(Submission, DocumentType, StaffMember)
+        Submission.select(*WHOLE_ROWS)
         .join(DocumentType)
         .switch(Submission)
         .join(
@@ -215,10 +215,12 @@ def _boundary(after, before):
     return boundary, boundary is not None
 
 
-# What a page of the queue shows of each request, with what is_overdue and
-# possible_duplicates read: building each row's three whole models (the
-# request, its type with its requirement lists, the clerk who recorded it)
-# cost about 10 % of the page.
+# Every column of the request, its type and the clerk who recorded it (the
+# export writes most of them).
+WHOLE_ROWS = (Submission, DocumentType, StaffMember)
+# What a page of the queue on screen shows of each request, with what
+# is_overdue and possible_duplicates read: building each row's three whole
+# models (the type's with its requirement lists) cost about 10 % of the page.
 PAGE_COLUMNS = (
     Submission.id,
     Submission.number,
@@ -237,14 +239,24 @@ PAGE_COLUMNS = (
 )
 
 
-def page_query(filters, *, today, zone, boundary=None, backwards=False, size=PAGE_SIZE):
-    """The query for one page: rows past `boundary`, one more than `size`.
+def page_query(
+    filters,
+    *,
+    today,
+    zone,
+    boundary=None,
+    backwards=False,
+    size=PAGE_SIZE,
+    columns=None,
+):
+    """The query for one page: rows past `boundary`, one more than `size`,
+    of `columns` (PAGE_COLUMNS unless said).
 
     Newest first walks (created_at, id) downwards; a page before the boundary
     (the "previous page" link) walks the other way and is reversed afterwards.
     """
     descending = (filters.order == "newest") != backwards
-    query = filtered(filters, today, zone).select(*PAGE_COLUMNS)
+    query = filtered(filters, today, zone).select(*(columns or PAGE_COLUMNS))
     if boundary:
         key = pw.Tuple(Submission.created_at, Submission.id)
         value = pw.Tuple(*boundary)
@@ -256,8 +268,11 @@ def page_query(filters, *, today, zone, boundary=None, backwards=False, size=PAG
     return query.order_by(*ordering).limit(size + 1)
 
 
-def page(filters, *, today, zone, after=None, before=None, size=PAGE_SIZE):
-    """One page of the queue after (or before) a cursor, in the chosen order."""
+def page(
+    filters, *, today, zone, after=None, before=None, size=PAGE_SIZE, columns=None
+):
+    """One page of the queue after (or before) a cursor, in the chosen order,
+    of `columns` (PAGE_COLUMNS unless said)."""
     boundary, backwards = _boundary(after, before)
     rows = list(
         page_query(
@@ -267,6 +282,7 @@ def page(filters, *, today, zone, after=None, before=None, size=PAGE_SIZE):
             boundary=boundary,
             backwards=backwards,
             size=size,
+            columns=columns,
         )
     )
     more = len(rows) > size
@@ -284,10 +300,18 @@ def page(filters, *, today, zone, after=None, before=None, size=PAGE_SIZE):
 
 
 def every_row(filters, *, today, zone, batch=500):
-    """Every matching request in queue order, read in keyset batches (for export)."""
+    """Every matching request in queue order, whole, read in keyset batches
+    (for export)."""
     cursor = None
     while True:
-        result = page(filters, today=today, zone=zone, after=cursor, size=batch)
+        result = page(
+            filters,
+            today=today,
+            zone=zone,
+            after=cursor,
+            size=batch,
+            columns=WHOLE_ROWS,
+        )
         yield from result.rows
         if not result.next_cursor:
             return
