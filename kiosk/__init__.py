@@ -74,6 +74,8 @@ htmx = Htmx()
 
 
 class KioskFlask(Flask):
+    """Flask with the app's Jinja environment (web/templating.Environment)."""
+
     jinja_environment = templating.Environment
 
 
