@@ -39,6 +39,7 @@ from kiosk.data.public_record import PublicEvent, PublicRecord  # noqa: E402
 from kiosk.domain import qr  # noqa: E402
 from kiosk.web import dates as dateformat  # noqa: E402
 from kiosk.web import i18n  # noqa: E402
+from tests.support.pages import without_tokens  # noqa: E402
 from tests.support.tmpfs import fast_temp_root  # noqa: E402
 
 ROUNDS, BATCH_NS, CLOCK = 41, 10_000_000, time.perf_counter_ns
@@ -48,8 +49,6 @@ CONFIG = dict(
     TESTING=True, SECRET_KEY="x", RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False,
     PAGE_CACHE_SECONDS=0, QUEUE_COUNTS_CACHE_SECONDS=0,
 )  # fmt: skip
-# CSRF and one-time form tokens differ on every page: left out when comparing.
-_TOKENS = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
 _ZERO_DAY = re.compile(r"\b0(\d) (?=[A-Z][a-z]+ \d{4})")  # "Rabu, 02 Desember 2026"
 _ABSENT = object()
 
@@ -214,7 +213,7 @@ def messages(site):
     changes += [(vars(s), "_func", flask_babel.gettext) for s in lazies]
     swap = Swap(changes, jinja)
     pages = ["tracking", "apply", "stats", "staff queue"]
-    equal = swap.same(lambda: [_TOKENS.sub("", site.pages[n]().text) for n in pages])
+    equal = swap.same(lambda: [without_tokens(site.pages[n]().text) for n in pages])
     for lang in ("id", "en"):
         with site.request(lang):
             equal += swap.same(lambda: [str(s) for s in lazies])
@@ -346,7 +345,7 @@ def template_globals(site):
     kept = [imports, *jinja.cache.values()]
     changes += [(vars(t), "globals", ChainMap(*t.globals.maps)) for t in kept]
     swap = Swap(changes, jinja)
-    equal = swap.same(lambda: [_TOKENS.sub("", site.pages[n]().text) for n in pages])
+    equal = swap.same(lambda: [without_tokens(site.pages[n]().text) for n in pages])
     section("6. TemplateGlobals: the keys Jinja subtracts on each import, a set", equal)
     compare("{% from ... import %}", imports.render, swap=swap, context=site.request)
     site.time_pages(swap, pages)

@@ -11,6 +11,7 @@ from kiosk.domain import tracking
 from kiosk.services import name_search, queue
 from kiosk.web import caches
 from tests.support.factories import make_submission
+from tests.support.pages import without_tokens
 from tests.support.staff import (  # noqa: F401 (fast_passwords is a fixture)
     fast_passwords,
     htmx_headers,
@@ -911,11 +912,10 @@ def test_a_page_read_with_its_columns_only_shows_what_whole_rows_show(
         "/staff?order=oldest",
         "/staff?q=" + twice,
     ]
-    tokens = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
 
     def pages():
         return [
-            tokens.sub("", clerk.get(path).get_data(as_text=True)) for path in paths
+            without_tokens(clerk.get(path).get_data(as_text=True)) for path in paths
         ]
 
     narrow = pages()

@@ -80,8 +80,9 @@ def page_fields(document_code, page):
 
 
 def draft():
-    """The answers given so far ({field: text}), the form's one-time token and
-    the kiosk reference, kept in the session."""
+    """The answers given so far ({field: text}), the form's one-time token,
+    the kiosk reference and whether files may have been sent with it
+    ("papers", see may_hold_papers), kept in the session."""
     return session.get(SESSION_KEY) or {"answers": {}, "token": "", "via": ""}
 
 

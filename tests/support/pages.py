@@ -4,6 +4,7 @@ Shared by the public, kiosk and staff page tests, which walk every page in both
 languages.
 """
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from babel.messages.pofile import read_po
 CATALOG = (
     Path(__file__).resolve().parents[2] / "translations/id/LC_MESSAGES/messages.po"
 )
+# CSRF and one-time form tokens differ on every rendering of a page.
+_TOKENS = re.compile(r'(token"[^>]*? value="|X-CSRFToken": ")[^"]+')
+
+
+def without_tokens(html):
+    """A page with its CSRF and form tokens emptied, to compare two renderings."""
+    return _TOKENS.sub("", html)
 
 
 class PageFacts(HTMLParser):
