@@ -32,10 +32,10 @@ BUDGET = "durable submissions >= 300/s with 2 processes on PostgreSQL"
 NO_TIMINGS = (
     "Runs with more than one process report no server-side timings: "
     "/__bench/timings would reach one of the processes only. Memory is the sum over "
-    "the app processes (largest single process in brackets). One process is "
-    "served by plain waitress as in bench/run.py, several by kiosk.serve's "
-    "processes with its limits (connections, timeouts, poll()), none of which a "
-    "few dozen connections reach."
+    "the app processes (largest single process in brackets). Every row is "
+    "served as kiosk.serve serves the site, with its limits (connections, "
+    "timeouts, poll()), none of which a few dozen connections reach, and its "
+    "connections without waitress's busy loop (kiosk/serve_channel.py)."
 )
 
 

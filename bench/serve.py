@@ -13,10 +13,11 @@ CPU time per request is what bounds requests/s, and unlike wall time it hardly
 changes when other processes load the machine.
 Everything else goes to the app exactly as wsgi:app would serve it.
 
-One process: `python -m waitress bench.serve:app` (the app is built when first
-asked for). Several: `python -m bench.serve --processes N --threads T --listen
-HOST:PORT` runs kiosk.serve's processes with `build` as the factory; each
-process then keeps its own timings, so none are kept (BENCH_TIMINGS=off).
+`python -m bench.serve --processes N --threads T --listen HOST:PORT` serves it
+as `python -m kiosk.serve` serves the site (kiosk/serve_limits.py): one process
+in this one, several as kiosk.serve's processes with `build` as the factory;
+each of those keeps its own timings, so none are kept (BENCH_TIMINGS=off).
+`bench.serve:app` is the app itself, built when first asked for.
 """
 
 import json
@@ -26,7 +27,7 @@ import sys
 import threading
 import time
 
-from kiosk import create_app, serve
+from kiosk import create_app, serve, serve_limits
 from kiosk.serve_processes import serve_processes
 
 # Waitress warns about its task queue under load, which a benchmark causes.
@@ -184,6 +185,9 @@ def __getattr__(name):
 
 def main(argv=None):
     arguments = serve.parse_arguments(argv)
+    if arguments.processes == 1:
+        serve_limits.serve(build(), arguments, listen=" ".join(arguments.listen))
+        return 0
     return serve_processes(build, arguments)
 
 

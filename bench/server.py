@@ -1,9 +1,8 @@
 """Start the app under waitress in a subprocess, and read its memory use.
 
-One process (as every run before --processes existed): plain `waitress
-bench.serve:app`. Several: `python -m bench.serve --processes N`, kiosk.serve's
-parent and its N app processes; /__bench/timings would reach one of them only,
-so those runs report no server-side timings (`timed` is False).
+`python -m bench.serve`, served as kiosk.serve serves the site: one process, or
+kiosk.serve's parent and its N app processes; /__bench/timings would reach one
+of those only, so such runs report no server-side timings (`timed` is False).
 """
 
 import json
@@ -52,7 +51,7 @@ class Server:
             KIOSK_SECRET_KEY="bench-secret-key",
             KIOSK_PUBLIC_BASE_URL=public_base_url,
             # What kiosk.serve sets for itself (serve_limits.limit_malloc_arenas),
-            # for the plain waitress that serves one process here.
+            # stated for every process it starts.
             MALLOC_ARENA_MAX=str(serve_limits.MALLOC_ARENAS),
         )
         if not self.timed:
@@ -68,18 +67,11 @@ class Server:
 
     def start(self):
         command = [
-            sys.executable, "-m", "waitress",
-            f"--listen=127.0.0.1:{self.port}",
-            f"--threads={self.threads}",
-            "bench.serve:app",
+            sys.executable, "-m", "bench.serve",
+            "--listen", f"127.0.0.1:{self.port}",
+            "--threads", str(self.threads),
+            "--processes", str(self.processes),
         ]  # fmt: skip
-        if self.processes > 1:
-            command = [
-                sys.executable, "-m", "bench.serve",
-                "--listen", f"127.0.0.1:{self.port}",
-                "--threads", str(self.threads),
-                "--processes", str(self.processes),
-            ]  # fmt: skip
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command,

@@ -5,11 +5,14 @@ processes) both serve through `serve()`.
 """
 
 import ctypes
+import logging
 import os
 import resource
 import sys
 
 import waitress
+
+from kiosk import serve_channel
 
 # Open connections served at once. A slow or idle client holds a socket, not a
 # thread (waitress reads requests in one event loop and hands a thread only a
@@ -61,9 +64,23 @@ def allow_open_files(connections):
 
 
 def serve(app, arguments, **where):
-    """waitress with this module's limits; `where` is listen=... or sockets=[...]."""
+    """waitress with this module's limits; `where` is listen=... or sockets=[...].
+
+    As waitress.serve does, with kiosk/serve_channel.py's connections."""
     limit_malloc_arenas()
-    waitress.serve(app, **where, **waitress_options(app, arguments))
+    logging.basicConfig()  # waitress logs through it; idempotent
+    server = create_server(app, arguments, **where)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
+
+
+def create_server(app, arguments, **where):
+    socket_map = {}
+    server = waitress.create_server(
+        app, map=socket_map, **where, **waitress_options(app, arguments)
+    )
+    serve_channel.use_in(socket_map)
+    return server
 
 
 def limit_malloc_arenas(arenas=MALLOC_ARENAS):
