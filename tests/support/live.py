@@ -60,7 +60,8 @@ def wait_until_healthy(
 
 
 class LiveServer:
-    """A waitress process serving ``tests.support.serve:app`` on 127.0.0.1.
+    """A waitress process serving ``tests.support.serve:app`` on 127.0.0.1,
+    with the site's connections (``tests/support/waitress_run.py``).
 
     ``url`` has no trailing slash. ``stop()`` ends the process gracefully,
     ``kill()`` with SIGKILL (a crash: nothing gets to flush or clean up), and
@@ -106,7 +107,7 @@ class LiveServer:
         self._log.write(f"--- start on port {self.port} ---\n".encode())
         self._log.flush()
         command = [
-            sys.executable, "-m", "waitress",
+            sys.executable, "-m", "tests.support.waitress_run",
             f"--listen=127.0.0.1:{self.port}",
             f"--threads={self.threads}",
             self.wsgi_target,
