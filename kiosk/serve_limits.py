@@ -75,6 +75,8 @@ def serve(app, arguments, **where):
 
 
 def create_server(app, arguments, **where):
+    """waitress's server (one, or one per socket) with this module's limits and
+    kiosk/serve_channel.py's connections, not yet running."""
     socket_map = {}
     server = waitress.create_server(
         app, map=socket_map, **where, **waitress_options(app, arguments)
