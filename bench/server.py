@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 # Taken from the test harness, not the reverse: the suite's live server must not hinge on bench.
-from kiosk import serve_limits
 from tests.support.live import ServerFailed, log_tail, wait_until_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,9 +49,6 @@ class Server:
             KIOSK_DATABASE_URL=url if "://" in url else f"sqlite:///{database}",
             KIOSK_SECRET_KEY="bench-secret-key",
             KIOSK_PUBLIC_BASE_URL=public_base_url,
-            # What kiosk.serve sets for itself (serve_limits.limit_malloc_arenas),
-            # stated for every process it starts.
-            MALLOC_ARENA_MAX=str(serve_limits.MALLOC_ARENAS),
         )
         if not self.timed:
             self.env["BENCH_TIMINGS"] = "off"

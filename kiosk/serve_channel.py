@@ -20,6 +20,9 @@ socket did not take. tests/test_serve_channel.py pins waitress's behaviour
 that this relies on, and checks that large answers reach slow readers whole.
 """
 
+import logging
+
+import waitress
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 
@@ -31,8 +34,19 @@ class Channel(HTTPChannel):
         return super().writable()
 
 
-def use_in(socket_map):
-    """Give every server in a map made by waitress.create_server this channel."""
+def create_server(app, **adjustments):
+    """waitress.create_server, every server it makes (one, or one per socket)
+    with this channel; not yet running."""
+    socket_map = {}
+    server = waitress.create_server(app, map=socket_map, **adjustments)
     for dispatcher in socket_map.values():
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = Channel
+    return server
+
+
+def run(server):
+    """Log where it listens and serve until stopped, as waitress.serve does."""
+    logging.basicConfig()  # waitress logs through it; idempotent
+    server.print_listen("Serving on http://{}:{}")
+    server.run()

@@ -5,12 +5,9 @@ processes) both serve through `serve()`.
 """
 
 import ctypes
-import logging
 import os
 import resource
 import sys
-
-import waitress
 
 from kiosk import serve_channel
 
@@ -68,21 +65,13 @@ def serve(app, arguments, **where):
 
     As waitress.serve does, with kiosk/serve_channel.py's connections."""
     limit_malloc_arenas()
-    logging.basicConfig()  # waitress logs through it; idempotent
-    server = create_server(app, arguments, **where)
-    server.print_listen("Serving on http://{}:{}")
-    server.run()
+    serve_channel.run(create_server(app, arguments, **where))
 
 
 def create_server(app, arguments, **where):
     """waitress's server (one, or one per socket) with this module's limits and
     kiosk/serve_channel.py's connections, not yet running."""
-    socket_map = {}
-    server = waitress.create_server(
-        app, map=socket_map, **where, **waitress_options(app, arguments)
-    )
-    serve_channel.use_in(socket_map)
-    return server
+    return serve_channel.create_server(app, **where, **waitress_options(app, arguments))
 
 
 def limit_malloc_arenas(arenas=MALLOC_ARENAS):

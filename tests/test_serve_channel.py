@@ -82,14 +82,13 @@ def get(port, path="/", read_slowly=False):
     return response.status, body
 
 
-def channel_answering(channel_class, buffered, high_watermark=16 * 1024 * 1024):
+def channel_answering(channel_class, buffered):
     """A connection of channel_class while a worker answers its request, with
     `buffered` bytes of the answer not yet sent."""
     ours, theirs = socket.socketpair()
     server = waitress_server.create_server(
         pausing_app, map={}, listen="127.0.0.1:0", _start=False
     )
-    server.adj.outbuf_high_watermark = high_watermark
     channel = channel_class(server, ours, ("127.0.0.1", 0), server.adj, map={})
     channel.requests = [object()]  # the request a worker is answering
     channel.total_outbufs_len = buffered
@@ -119,7 +118,7 @@ def test_our_channel_leaves_the_sending_to_the_worker():
     channel, things = channel_answering(serve_channel.Channel, buffered=119)
     try:
         assert not channel.writable()
-        channel.total_outbufs_len = 16 * 1024 * 1024 + 1  # the worker waits
+        channel.total_outbufs_len = channel.adj.outbuf_high_watermark + 1  # it waits
         assert channel.writable()
         channel.total_outbufs_len = 119
         channel.will_close = True  # e.g. the client went away

@@ -8,9 +8,6 @@ own limits are tested against `python -m kiosk.serve` (tests/test_serving.py).
 
 import argparse
 import importlib
-import logging
-
-import waitress
 
 from kiosk import serve_channel
 
@@ -23,14 +20,11 @@ def main(argv=None):
     arguments = parser.parse_args(argv)
     module, _, name = arguments.target.partition(":")
     app = getattr(importlib.import_module(module), name)
-    logging.basicConfig()
-    socket_map = {}
-    server = waitress.create_server(
-        app, map=socket_map, listen=arguments.listen, threads=arguments.threads
+    serve_channel.run(
+        serve_channel.create_server(
+            app, listen=arguments.listen, threads=arguments.threads
+        )
     )
-    serve_channel.use_in(socket_map)
-    server.print_listen("Serving on http://{}:{}")
-    server.run()
 
 
 if __name__ == "__main__":
